@@ -1,0 +1,86 @@
+// lmpack public API: lossless compression with learned predictors and arithmetic coding.
+//
+// Everything works on whole buffers in memory. No exception escapes these functions: each
+// returns a Status; on failure the output buffer is left empty.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "lmpack/status.h"
+
+namespace lmpack {
+
+// Called from the thread that called compress()/decompress() with the number of input bytes
+// done so far and the total. Return false to cancel (the call then fails with kCancelled).
+using ProgressFn = std::function<bool(std::uint64_t done, std::uint64_t total)>;
+
+struct CompressOptions {
+  // 1..9: levels of the default model family for the media; higher never compresses worse on
+  // the bench corpus, and costs more time and memory.
+  int level = 5;
+  // Model family: "cm" (context mixing). Empty means the default family for the media.
+  std::string model;
+  // Media front end: "auto" sniffs the content; "bytes" forces the identity transform.
+  std::string media = "auto";
+  // Strongest configuration lmpack has for the media (overrides level and model).
+  bool best = false;
+  // Worker threads. The archive is byte-identical whatever this is.
+  unsigned threads = 1;
+  // Bytes per independently decodable block; 0 picks the level's default.
+  std::uint64_t block_size = 0;
+  ProgressFn progress;
+};
+
+struct DecompressOptions {
+  unsigned threads = 1;
+  ProgressFn progress;
+};
+
+// One block of an archive, as listed by `lmpack -l`.
+struct BlockInfo {
+  std::uint64_t original_size = 0;
+  std::uint64_t stored_size = 0;  // payload bytes in the archive
+  bool raw = false;               // stored verbatim because modelling did not pay
+};
+
+struct ArchiveInfo {
+  std::uint32_t format_version = 0;
+  std::string media;        // e.g. "bytes"
+  std::string model;        // e.g. "cm"
+  int level = 0;            // model level the archive was made with
+  std::string model_desc;   // human-readable model description, e.g. "cm level 5 (mem 96 MiB)"
+  std::uint64_t original_size = 0;
+  std::uint64_t archive_size = 0;
+  std::uint64_t block_size = 0;
+  std::uint64_t checksum = 0;  // XXH64 of the original, as stored in the archive
+  std::vector<BlockInfo> blocks;
+};
+
+// Compresses `input` into a complete archive. The archive is never larger than
+// input.size() + kMaxExpansion bytes.
+Status compress(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& archive,
+                const CompressOptions& options = {});
+
+// Decompresses a complete archive, verifying every block checksum and the whole-file checksum.
+Status decompress(std::span<const std::uint8_t> archive, std::vector<std::uint8_t>& output,
+                  const DecompressOptions& options = {});
+
+// Reads the header and block table without decoding payloads.
+Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info);
+
+// Largest number of bytes an archive may add over its input.
+inline constexpr std::size_t kMaxExpansion = 64;
+
+// The model families and media types this build knows, for `--help` and error messages.
+std::vector<std::string> model_names();
+std::vector<std::string> media_names();
+
+// Version string, e.g. "0.1.0".
+const char* version();
+
+}  // namespace lmpack

@@ -1,0 +1,37 @@
+// Turns bench measurements into the aligned text table people read and the CSV/JSON machines
+// read. All three carry the same per file x codec figures; the table adds per-codec totals.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/bench_runner.h"
+#include "cli/machine_info.h"
+
+namespace lmpack::cli {
+
+struct BenchContext {
+  std::string version;
+  MachineInfo machine;
+  std::string command;
+};
+
+// Figures derived from one measurement; nullopt where undefined (empty file, failed run).
+struct Figures {
+  std::optional<double> rate_percent;   // compressed / original * 100
+  std::optional<double> bits_per_byte;  // compressed * 8 / original
+  std::optional<double> compress_mb_s;  // original bytes (10^6) per second
+  std::optional<double> decompress_mb_s;
+  double peak_rss_mib = 0;
+  std::optional<double> vs_xz;  // lmpack rows only: compressed / xz -9e's compressed, same file
+};
+
+// xz_size: xz -9e's compressed size for the same file, if it ran.
+Figures compute_figures(const Measurement& m, std::optional<std::uint64_t> xz_size);
+
+std::string render_table(const BenchContext& context, const std::vector<Measurement>& rows);
+std::string render_csv(const std::vector<Measurement>& rows);
+std::string render_json(const BenchContext& context, const std::vector<Measurement>& rows);
+
+}  // namespace lmpack::cli

@@ -1,0 +1,122 @@
+#include "cli/peers.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include "lmpack/lmpack.h"
+
+namespace lmpack::cli {
+
+namespace {
+
+struct PeerTemplate {
+  const char* family;
+  const char* label;
+  std::vector<std::string> compress_args;
+  std::vector<std::string> decompress_args;
+};
+
+// Strongest common settings, one thread each so the comparison with lmpack -T1 is fair.
+const std::vector<PeerTemplate>& peer_table() {
+  static const std::vector<PeerTemplate> table = {
+      {"gzip", "gzip -9", {"-9", "-c"}, {"-d", "-c"}},
+      {"bzip2", "bzip2 -9", {"-9", "-c"}, {"-d", "-c"}},
+      {"xz", "xz -9e", {"-9e", "-T1", "-c"}, {"-d", "-T1", "-c"}},
+      {"zstd", "zstd -19", {"-19", "--single-thread", "-q", "-c"}, {"-d", "-q", "-c"}},
+      {"brotli", "brotli -q 11", {"-q", "11", "-c"}, {"-d", "-c"}},
+  };
+  return table;
+}
+
+}  // namespace
+
+std::string find_on_path(const std::string& program) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  std::stringstream stream(dirs);
+  std::string dir;
+  while (std::getline(stream, dir, ':')) {
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+std::vector<std::string> peer_names() {
+  std::vector<std::string> names;
+  for (const auto& peer : peer_table()) names.push_back(peer.family);
+  return names;
+}
+
+std::vector<CodecSpec> available_peers(const std::vector<std::string>& only) {
+  std::vector<CodecSpec> specs;
+  for (const auto& peer : peer_table()) {
+    if (!only.empty() && std::find(only.begin(), only.end(), peer.family) == only.end()) continue;
+    std::string program = find_on_path(peer.family);
+    if (program.empty()) continue;
+    CodecSpec spec;
+    spec.label = peer.label;
+    spec.family = peer.family;
+    spec.compress.push_back(program);
+    spec.compress.insert(spec.compress.end(), peer.compress_args.begin(), peer.compress_args.end());
+    spec.decompress.push_back(program);
+    spec.decompress.insert(spec.decompress.end(), peer.decompress_args.begin(),
+                           peer.decompress_args.end());
+    specs.push_back(std::move(spec));
+  }
+  return specs;
+}
+
+CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
+                       std::uint64_t block_size) {
+  CodecSpec spec;
+  spec.family = "lmpack";
+  std::string level_arg = choice.best ? "--best" : "-" + std::to_string(choice.level);
+  spec.label = "lmpack " + level_arg;
+  spec.compress = {self, "-c", "-q", "-T1", level_arg};
+  if (block_size > 0) {
+    spec.compress.push_back("-B");
+    spec.compress.push_back(std::to_string(block_size));
+  }
+  spec.decompress = {self, "-d", "-c", "-q", "-T1"};
+  return spec;
+}
+
+std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text) {
+  std::vector<LevelChoice> choices;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    LevelChoice choice;
+    if (item == "best") {
+      choice.best = true;
+    } else if (item.size() == 1 && item[0] >= '1' && item[0] <= '9') {
+      choice.level = item[0] - '0';
+    } else {
+      return std::nullopt;
+    }
+    if (std::find(choices.begin(), choices.end(), choice) == choices.end()) {
+      choices.push_back(choice);
+    }
+  }
+  if (choices.empty()) return std::nullopt;
+  return choices;
+}
+
+std::vector<LevelChoice> default_levels() {
+  std::vector<LevelChoice> choices;
+  for (int level : {1, CompressOptions{}.level, 9}) {
+    LevelChoice choice{level, false};
+    if (std::find(choices.begin(), choices.end(), choice) == choices.end()) {
+      choices.push_back(choice);
+    }
+  }
+  choices.push_back(LevelChoice{0, true});
+  return choices;
+}
+
+}  // namespace lmpack::cli

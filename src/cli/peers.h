@@ -1,0 +1,45 @@
+// The codecs `lmpack bench` runs: lmpack itself at chosen levels and the usual peers, each as a
+// pair of command lines that filter stdin to stdout (compress, then decompress).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lmpack::cli {
+
+struct CodecSpec {
+  std::string label;                    // as shown in tables: "lmpack -5", "xz -9e"
+  std::string family;                   // "lmpack", "gzip", "bzip2", "xz", "zstd", "brotli"
+  std::vector<std::string> compress;    // argv; [0] is the program's path
+  std::vector<std::string> decompress;  // argv; [0] is the program's path
+};
+
+// One lmpack configuration: a level, or --best.
+struct LevelChoice {
+  int level = 0;
+  bool best = false;
+  bool operator==(const LevelChoice&) const = default;
+};
+
+// Full path of an executable found on $PATH, or empty.
+std::string find_on_path(const std::string& program);
+
+// Names accepted by --peers, in table order.
+std::vector<std::string> peer_names();
+
+// Peers found on PATH, in table order, restricted to `only` when it is non-empty.
+std::vector<CodecSpec> available_peers(const std::vector<std::string>& only);
+
+// lmpack run through `self` (normally /proc/self/exe) on one thread, as the bench requires.
+CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
+                       std::uint64_t block_size);
+
+// "1,5,9,best" -> choices; nullopt on a malformed list or a level outside 1..9.
+std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text);
+
+// The bench's default: 1, the model's default level, 9, and --best (duplicates removed).
+std::vector<LevelChoice> default_levels();
+
+}  // namespace lmpack::cli

@@ -1,0 +1,279 @@
+// compress / decompress / inspect: wires media -> model -> coder -> format (design.md).
+#include <algorithm>
+#include <memory>
+#include <new>
+#include <string>
+
+#include "engine/parallel_blocks.h"
+#include "format/container.h"
+#include "lmpack/lmpack.h"
+#include "media/media.h"
+#include "model/codec.h"
+
+namespace lmpack {
+
+namespace {
+
+using format::BlockEntry;
+using format::BlockMethod;
+
+constexpr std::uint64_t kMaxBlockSize = std::uint64_t{1} << 32;
+// A model block can never decode to more than this many bytes per payload byte: with 16-bit
+// probabilities each coded bit costs at least log2(65536/65535) bits. Used to refuse archives
+// that claim absurd sizes before allocating for them.
+constexpr std::uint64_t kMaxBytesPerPayloadByte = 65536;
+
+std::string join(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+struct Plan {
+  const model::ModelFamily* family = nullptr;
+  const media::MediaType* media = nullptr;
+  int level = 0;
+  std::uint64_t block_size = 0;
+};
+
+Status plan_compression(std::span<const std::uint8_t> input, const CompressOptions& o,
+                        Plan& plan) {
+  if (o.media == "auto" || o.media.empty()) {
+    plan.media = &media::sniff(input);
+  } else {
+    plan.media = media::find_media(o.media);
+    if (!plan.media) {
+      return {ErrorCode::kInvalidArgument,
+              "unknown media '" + o.media + "' (known: auto, " + join(media_names()) + ")"};
+    }
+  }
+  const std::string model_name = o.model.empty() ? "cm" : o.model;
+  plan.family = model::find_family(model_name);
+  if (!plan.family) {
+    return {ErrorCode::kInvalidArgument,
+            "unknown model '" + model_name + "' (known: " + join(model_names()) + ")"};
+  }
+  if (o.best) {
+    plan.level = plan.family->best_level;
+  } else {
+    if (o.level < 1 || o.level > 9) {
+      return {ErrorCode::kInvalidArgument,
+              "level " + std::to_string(o.level) + " is out of range (1..9)"};
+    }
+    plan.level = o.level;
+  }
+  plan.block_size = o.block_size ? o.block_size : plan.family->block_size(plan.level);
+  if (plan.block_size > kMaxBlockSize) {
+    return {ErrorCode::kInvalidArgument, "block size " + std::to_string(plan.block_size) +
+                                             " is larger than the maximum (4 GiB)"};
+  }
+  return Status::ok();
+}
+
+Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& archive,
+                     const CompressOptions& o) {
+  Plan plan;
+  if (Status s = plan_compression(input, o, plan); !s) return s;
+
+  format::Header header;
+  header.media_id = plan.media->id;
+  header.model_id = plan.family->id;
+  header.level = static_cast<std::uint8_t>(plan.level);
+  header.model_params = plan.family->params(plan.level);
+  header.original_size = input.size();
+  header.block_size = plan.block_size;
+
+  const std::size_t n_blocks =
+      input.empty() ? 0 : static_cast<std::size_t>((input.size() + plan.block_size - 1) / plan.block_size);
+  std::vector<BlockEntry> blocks(n_blocks);
+  std::vector<std::vector<std::uint8_t>> payloads(n_blocks);
+
+  auto job = [&](std::size_t b, const std::function<void(std::uint64_t)>& add_progress) -> Status {
+    const std::uint64_t begin = b * plan.block_size;
+    const std::uint64_t size = std::min<std::uint64_t>(plan.block_size, input.size() - begin);
+    const auto block = input.subspan(begin, size);
+    std::unique_ptr<model::BlockCodec> codec;
+    if (Status s = plan.family->make(plan.level, header.model_params, codec); !s) return s;
+    std::uint64_t reported = 0;
+    auto on_progress = [&](std::uint64_t done) {
+      add_progress(done - reported);
+      reported = done;
+    };
+    std::vector<std::uint8_t> coded;
+    codec->encode(block, coded, on_progress);
+    add_progress(size - reported);
+    BlockEntry& e = blocks[b];
+    e.original_size = size;
+    e.checksum = format::block_checksum(block);
+    if (coded.size() >= size) {
+      e.method = BlockMethod::kRaw;
+      payloads[b].assign(block.begin(), block.end());
+    } else {
+      e.method = BlockMethod::kModel;
+      payloads[b] = std::move(coded);
+    }
+    e.payload_size = payloads[b].size();
+    return Status::ok();
+  };
+  if (Status s = engine::run_blocks(n_blocks, o.threads, input.size(), o.progress, job); !s) {
+    return s;
+  }
+
+  const std::uint64_t checksum = format::whole_checksum(input);
+  format::write_archive(header, blocks, payloads, checksum, archive);
+  if (archive.size() > input.size() + kMaxExpansion) {
+    // Incompressible data: one raw block bounds the overhead whatever the block count was.
+    header.block_size = std::max<std::uint64_t>(1, input.size());
+    BlockEntry whole{input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)};
+    std::vector<std::vector<std::uint8_t>> raw(1, std::vector<std::uint8_t>(input.begin(), input.end()));
+    archive.clear();
+    format::write_archive(header, {whole}, raw, checksum, archive);
+  }
+  return Status::ok();
+}
+
+Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint8_t>& output,
+                       const DecompressOptions& o) {
+  format::Archive a;
+  if (Status s = format::parse_archive(data, a); !s) return s;
+  if (!media::find_media(a.header.media_id)) {
+    return {ErrorCode::kUnknownModel, "archive uses media type " +
+                                          std::to_string(a.header.media_id) +
+                                          " which this lmpack does not know"};
+  }
+  const bool needs_model = std::any_of(a.blocks.begin(), a.blocks.end(), [](const BlockEntry& e) {
+    return e.method == BlockMethod::kModel;
+  });
+  const model::ModelFamily* family = model::find_family(a.header.model_id);
+  if (needs_model && !family) {
+    return {ErrorCode::kUnknownModel, "archive needs model id " +
+                                          std::to_string(a.header.model_id) +
+                                          " which this lmpack does not have"};
+  }
+  for (const BlockEntry& e : a.blocks) {
+    if (e.method == BlockMethod::kModel &&
+        e.original_size / kMaxBytesPerPayloadByte > e.payload_size + 16) {
+      return {ErrorCode::kCorrupt, "corrupt archive (block claims an impossible size)"};
+    }
+  }
+  if (needs_model) {
+    std::unique_ptr<model::BlockCodec> probe;
+    if (Status s = family->make(a.header.level, a.header.model_params, probe); !s) return s;
+  }
+
+  std::vector<std::uint8_t> out(a.header.original_size);
+  std::vector<std::uint64_t> offsets(a.blocks.size() + 1, 0);
+  for (std::size_t b = 0; b < a.blocks.size(); ++b) {
+    offsets[b + 1] = offsets[b] + a.blocks[b].original_size;
+  }
+
+  auto job = [&](std::size_t b, const std::function<void(std::uint64_t)>& add_progress) -> Status {
+    const BlockEntry& e = a.blocks[b];
+    std::span<std::uint8_t> dst(out.data() + offsets[b], e.original_size);
+    if (e.method == BlockMethod::kRaw) {
+      std::copy(a.payloads[b].begin(), a.payloads[b].end(), dst.begin());
+      add_progress(e.original_size);
+    } else {
+      std::unique_ptr<model::BlockCodec> codec;
+      if (Status s = family->make(a.header.level, a.header.model_params, codec); !s) return s;
+      std::uint64_t reported = 0;
+      auto on_progress = [&](std::uint64_t done) {
+        add_progress(done - reported);
+        reported = done;
+      };
+      codec->decode(a.payloads[b], dst, on_progress);
+      add_progress(e.original_size - reported);
+    }
+    if (format::block_checksum(dst) != e.checksum) {
+      return {ErrorCode::kChecksumMismatch,
+              "block " + std::to_string(b) + " does not match its checksum (corrupt archive)"};
+    }
+    return Status::ok();
+  };
+  if (Status s = engine::run_blocks(a.blocks.size(), o.threads, a.header.original_size,
+                                    o.progress, job);
+      !s) {
+    return s;
+  }
+  if (format::whole_checksum(out) != a.checksum) {
+    return {ErrorCode::kChecksumMismatch,
+            "decoded data does not match the archive checksum (corrupt archive)"};
+  }
+  output = std::move(out);
+  return Status::ok();
+}
+
+template <class F>
+Status guarded(std::vector<std::uint8_t>& out, F&& f) {
+  try {
+    Status s = f();
+    if (!s) out.clear();
+    return s;
+  } catch (const std::bad_alloc&) {
+    out.clear();
+    return {ErrorCode::kOutOfMemory, "out of memory"};
+  } catch (const std::exception& e) {
+    out.clear();
+    return {ErrorCode::kInternal, std::string("internal error: ") + e.what()};
+  }
+}
+
+}  // namespace
+
+Status compress(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& archive,
+                const CompressOptions& options) {
+  archive.clear();
+  return guarded(archive, [&] { return compress_impl(input, archive, options); });
+}
+
+Status decompress(std::span<const std::uint8_t> archive, std::vector<std::uint8_t>& output,
+                  const DecompressOptions& options) {
+  output.clear();
+  return guarded(output, [&] { return decompress_impl(archive, output, options); });
+}
+
+Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info) {
+  try {
+    format::Archive a;
+    if (Status s = format::parse_archive(archive, a); !s) return s;
+    info = ArchiveInfo{};
+    info.format_version = a.header.version;
+    const media::MediaType* m = media::find_media(a.header.media_id);
+    info.media = m ? m->name : "unknown(" + std::to_string(a.header.media_id) + ")";
+    const model::ModelFamily* f = model::find_family(a.header.model_id);
+    info.model = f ? f->name : "unknown(" + std::to_string(a.header.model_id) + ")";
+    info.level = a.header.level;
+    info.model_desc = info.model + " level " + std::to_string(info.level);
+    if (f && a.header.level >= 1 && a.header.level <= 9) {
+      info.model_desc +=
+          " (~" + std::to_string(f->memory(a.header.level) >> 20) + " MiB per thread)";
+    }
+    info.original_size = a.header.original_size;
+    info.archive_size = archive.size();
+    info.block_size = a.header.block_size;
+    info.checksum = a.checksum;
+    for (std::size_t b = 0; b < a.blocks.size(); ++b) {
+      info.blocks.push_back({a.blocks[b].original_size, a.blocks[b].payload_size,
+                             a.blocks[b].method == BlockMethod::kRaw});
+    }
+    return Status::ok();
+  } catch (const std::bad_alloc&) {
+    return {ErrorCode::kOutOfMemory, "out of memory"};
+  }
+}
+
+std::vector<std::string> model_names() {
+  std::vector<std::string> names;
+  for (const auto* f : model::all_families()) names.push_back(f->name);
+  return names;
+}
+
+std::vector<std::string> media_names() {
+  std::vector<std::string> names;
+  for (const auto* m : media::all_media()) names.push_back(m->name);
+  return names;
+}
+
+const char* version() { return LMPACK_VERSION; }
+
+}  // namespace lmpack

@@ -1,0 +1,84 @@
+// The cm family: the bitwise context-mixing predictor driving the binary arithmetic coder.
+#include <memory>
+
+#include "coder/binary_coder.h"
+#include "model/cm/cm_config.h"
+#include "model/cm/predictor.h"
+#include "model/codec.h"
+
+namespace lmpack::model::cm {
+namespace {
+
+constexpr std::size_t kProgressEvery = 1 << 16;
+
+class CmCodec final : public BlockCodec {
+ public:
+  explicit CmCodec(const CmConfig& config) : config_(config) {}
+
+  void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+              const BlockProgress& progress) override {
+    auto predictor = std::make_unique<Predictor>(config_, block.data());
+    coder::BinaryEncoder encoder(out);
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      const int c = block[i];
+      for (int b = 7; b >= 0; --b) {
+        const int bit = (c >> b) & 1;
+        encoder.encode(bit, static_cast<std::uint32_t>(predictor->p()));
+        predictor->update(bit);
+      }
+      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
+    }
+    encoder.finish();
+  }
+
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    auto predictor = std::make_unique<Predictor>(config_, out.data());
+    coder::BinaryDecoder decoder(payload);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      int c = 0;
+      for (int b = 7; b >= 1; --b) {
+        const int bit = decoder.decode(static_cast<std::uint32_t>(predictor->p()));
+        predictor->update(bit);
+        c = (c << 1) | bit;
+      }
+      // The predictor reads the finished byte from history when its last bit is learned.
+      const int bit = decoder.decode(static_cast<std::uint32_t>(predictor->p()));
+      out[i] = static_cast<std::uint8_t>((c << 1) | bit);
+      predictor->update(bit);
+      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
+    }
+  }
+
+ private:
+  CmConfig config_;
+};
+
+std::uint64_t block_size_for(int level) {
+  return level <= 3 ? (std::uint64_t{8} << 20) : (level <= 6 ? (std::uint64_t{16} << 20)
+                                                              : (std::uint64_t{32} << 20));
+}
+
+std::uint64_t memory_for(int level) { return config_for_level(level).memory_bytes(); }
+
+std::vector<std::uint8_t> params_for(int level) { return serialize(config_for_level(level)); }
+
+Status make_codec(int level, std::span<const std::uint8_t> params,
+                  std::unique_ptr<BlockCodec>& out) {
+  (void)level;  // the params carry everything the model needs
+  CmConfig config;
+  Status status = deserialize(params, config);
+  if (!status) return status;
+  out = std::make_unique<CmCodec>(config);
+  return Status::ok();
+}
+
+}  // namespace
+
+const ModelFamily& cm_family() {
+  static const ModelFamily family{1, "cm", 5, 9, block_size_for, memory_for, params_for,
+                                  make_codec};
+  return family;
+}
+
+}  // namespace lmpack::model::cm

@@ -1,0 +1,150 @@
+#include "model/cm/cm_config.h"
+
+#include <bit>
+#include <cstdlib>
+#include <string>
+
+namespace lmpack::model::cm {
+
+int CmConfig::hashed_contexts() const {
+  int n = std::popcount(orders);
+  if (features & kWord) ++n;
+  if (features & kBigram) ++n;
+  if (features & kSparse) n += 2;
+  if (features & kColumn) ++n;
+  if (features & kWordPos) ++n;
+  return n;
+}
+
+std::uint64_t CmConfig::memory_bytes() const {
+  return (std::uint64_t{1} << table_log2) + (std::uint64_t{4} << match_log2) + (1u << 20);
+}
+
+CmConfig config_for_level(int level) {
+  CmConfig c;
+  auto orders = [](std::initializer_list<int> ks) {
+    std::uint32_t m = 0;
+    for (int k : ks) m |= 1u << k;
+    return m;
+  };
+  switch (level) {
+    case 1:
+      c.orders = orders({2, 3, 4});
+      c.table_log2 = 22;
+      c.match_log2 = 18;
+      break;
+    case 2:
+      c.orders = orders({2, 3, 4, 6});
+      c.table_log2 = 23;
+      c.match_log2 = 19;
+      break;
+    case 3:
+      c.orders = orders({2, 3, 4, 6});
+      c.features = kWord;
+      c.table_log2 = 24;
+      c.match_log2 = 20;
+      break;
+    case 4:
+      c.orders = orders({2, 3, 4, 5, 6});
+      c.features = kWord | kBigram;
+      c.table_log2 = 25;
+      c.match_log2 = 20;
+      break;
+    case 5:
+      c.orders = orders({2, 3, 4, 5, 6, 8});
+      c.features = kWord | kBigram | kTwoMixers;
+      c.table_log2 = 26;
+      c.match_log2 = 21;
+      break;
+    case 6:
+      c.orders = orders({2, 3, 4, 5, 6, 8});
+      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3;
+      c.table_log2 = 27;
+      c.match_log2 = 22;
+      break;
+    case 7:
+      c.orders = orders({2, 3, 4, 5, 6, 7, 8});
+      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn;
+      c.table_log2 = 28;
+      c.match_log2 = 22;
+      break;
+    case 8:
+      c.orders = orders({2, 3, 4, 5, 6, 7, 8, 12});
+      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn | kWordPos;
+      c.table_log2 = 29;
+      c.match_log2 = 23;
+      break;
+    default:  // 9
+      c.orders = orders({2, 3, 4, 5, 6, 7, 8, 10, 12, 16});
+      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn | kWordPos;
+      c.table_log2 = 29;
+      c.match_log2 = 24;
+      c.counter_limit = 1023;
+      break;
+  }
+  if (const char* e = std::getenv("LMPACK_XSHIFT")) c.mixer_shift = std::atoi(e);
+  if (const char* e = std::getenv("LMPACK_XRATE")) c.mixer_rate = std::atoi(e);
+  if (const char* e = std::getenv("LMPACK_XLIMIT")) c.counter_limit = std::atoi(e);
+  return c;
+}
+
+// Layout (version 1 of the params): u8 version, u32 orders, u32 features, u8 table_log2,
+// u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate; little-endian.
+namespace {
+constexpr std::uint8_t kParamsVersion = 1;
+constexpr std::size_t kParamsSize = 1 + 4 + 4 + 1 + 1 + 1 + 2 + 1 + 1;
+
+void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+std::uint64_t get(std::span<const std::uint8_t> in, std::size_t& pos, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{in[pos++]} << (8 * i);
+  return v;
+}
+}  // namespace
+
+std::vector<std::uint8_t> serialize(const CmConfig& c) {
+  std::vector<std::uint8_t> out;
+  put(out, kParamsVersion, 1);
+  put(out, c.orders, 4);
+  put(out, c.features, 4);
+  put(out, c.table_log2, 1);
+  put(out, c.match_log2, 1);
+  put(out, c.match_min, 1);
+  put(out, c.counter_limit, 2);
+  put(out, c.mixer_shift, 1);
+  put(out, c.mixer_rate, 1);
+  return out;
+}
+
+Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& c) {
+  if (bytes.size() != kParamsSize) {
+    return {ErrorCode::kUnknownModel, "cm model parameters have an unknown layout (size " +
+                                          std::to_string(bytes.size()) + ")"};
+  }
+  std::size_t pos = 0;
+  const auto version = get(bytes, pos, 1);
+  if (version != kParamsVersion) {
+    return {ErrorCode::kUnknownModel,
+            "cm model parameters version " + std::to_string(version) + " is not supported"};
+  }
+  c.orders = static_cast<std::uint32_t>(get(bytes, pos, 4));
+  c.features = static_cast<std::uint32_t>(get(bytes, pos, 4));
+  c.table_log2 = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  c.match_log2 = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  c.match_min = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  c.counter_limit = static_cast<std::uint16_t>(get(bytes, pos, 2));
+  c.mixer_shift = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  c.mixer_rate = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  const std::uint32_t known_features = (1u << 7) - 1;
+  const bool ok = (c.orders & ~0x1fffcu) == 0 && (c.features & ~known_features) == 0 &&
+                  c.table_log2 >= 16 && c.table_log2 <= 30 && c.match_log2 >= 10 &&
+                  c.match_log2 <= 28 && c.match_min >= 3 && c.match_min <= 32 &&
+                  c.counter_limit >= 1 && c.counter_limit <= 1023 && c.mixer_shift >= 6 &&
+                  c.mixer_shift <= 16 && c.mixer_rate >= 1 && c.mixer_rate <= 64;
+  if (!ok) return {ErrorCode::kCorrupt, "cm model parameters out of range"};
+  return Status::ok();
+}
+
+}  // namespace lmpack::model::cm

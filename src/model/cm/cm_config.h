@@ -1,0 +1,43 @@
+// Hyper-parameters of the context-mixing model. A level is a preset of these; the archive stores
+// the values themselves so the decoder rebuilds exactly the encoder's model.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lmpack/status.h"
+
+namespace lmpack::model::cm {
+
+// Context kinds besides the plain order-N byte contexts.
+enum ContextFeature : std::uint32_t {
+  kWord = 1u << 0,      // the current word (letters only, case-folded) and last byte
+  kBigram = 1u << 1,    // the current word and the previous one
+  kSparse = 1u << 2,    // skip contexts: bytes 2-3 back, bytes 2 and 4 back
+  kColumn = 1u << 3,    // column within the line and the byte above it
+  kWordPos = 1u << 4,   // previous word and the distance since it ended
+  kTwoMixers = 1u << 5, // a second weight set chooser (match state, last byte)
+  kApm3 = 1u << 6,      // a third SSE stage on the order-2 context
+};
+
+struct CmConfig {
+  std::uint32_t orders = 0;    // bit k set: hashed context of the last k bytes (k = 2..16)
+  std::uint32_t features = 0;  // ContextFeature bits
+  std::uint8_t table_log2 = 22;     // slot table size in bytes, log2 (16..30)
+  std::uint8_t match_log2 = 18;     // match index entries, log2 (10..28)
+  std::uint8_t match_min = 6;       // bytes hashed to find a match (3..32)
+  std::uint16_t counter_limit = 255;  // counter adaptation floor (1..1023)
+  std::uint8_t mixer_shift = 14;      // mixer learning-rate shift (6..16)
+  std::uint8_t mixer_rate = 6;        // mixer learning-rate multiplier (1..64)
+
+  int hashed_contexts() const;        // how many slot lookups per nibble
+  std::uint64_t memory_bytes() const;
+};
+
+CmConfig config_for_level(int level);
+
+std::vector<std::uint8_t> serialize(const CmConfig& config);
+Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& config);
+
+}  // namespace lmpack::model::cm

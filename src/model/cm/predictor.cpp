@@ -1,0 +1,113 @@
+#include "model/cm/predictor.h"
+
+#include <bit>
+#include <cstdlib>
+
+namespace lmpack::model::cm {
+
+namespace {
+// Inputs per hashed context, plus order 0, order 1, the match model and a bias.
+int input_count(int hashed) { return hashed * 2 + 2 + MatchModel::kInputs + 1; }
+
+bool is_word_byte(std::uint8_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
+}
+}  // namespace
+
+Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
+    : config_(config),
+      hist_(hist),
+      n_ctx_(config.hashed_contexts()),
+      ctx_hash_(n_ctx_, 0),
+      slots_(n_ctx_, nullptr),
+      ctr_(n_ctx_ + 2, nullptr),
+      conf_(n_ctx_, nullptr),
+      inputs_(Mixer::padded_inputs(input_count(n_ctx_)), 0),
+      table_(config.table_log2),
+      confidence_(static_cast<std::size_t>(n_ctx_) * 16 * 64),
+      order0_(256, kCounterInit),
+      order1_(65536, kCounterInit),
+      match_(config.match_log2, config.match_min),
+      mixer1_(input_count(n_ctx_), 256, config.mixer_rate, config.mixer_shift,
+              65536 * 2 / input_count(n_ctx_)),
+      mixer2_(input_count(n_ctx_), (config.features & kTwoMixers) ? 1024 : 1,
+              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(n_ctx_)),
+      final_(3, 8, config.mixer_rate, config.mixer_shift, 32768),
+      two_mixers_((config.features & kTwoMixers) != 0),
+      apm1_(256, 7),
+      apm2_(65536, 7) {
+  if (config.features & kApm3) apm3_ = std::make_unique<Apm>(1024 * 256, 7);
+  for (int i = 0; i < n_ctx_; ++i) {
+    for (int n = 0; n < 16; ++n) {
+      for (int b = 0; b < 64; ++b) {
+        confidence_[(i * 16 + n) * 64 + b] = static_cast<std::uint16_t>(b * 1024 + 512);
+      }
+    }
+  }
+  if (const char* e = std::getenv("LMPACK_XDBG")) dbg_ = std::atoi(e);
+  lookup_slots();
+}
+
+void Predictor::byte_done() {
+  const std::uint8_t c = static_cast<std::uint8_t>(c0_ & 0xff);
+  ++pos_;
+  last_ = (last_ << 8) | c;
+  c0_ = 1;
+  bitpos_ = 0;
+
+  if (is_word_byte(c)) {
+    const std::uint8_t folded = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    word_ = hash_combine(word_ + 1, folded);
+  } else if (word_ != 0) {
+    prev_word_ = word_;
+    word_ = 0;
+    word_end_ = pos_;
+  }
+  if (c == '\n') {
+    prev_line_start_ = line_start_;
+    line_start_ = pos_;
+  }
+
+  int k = 0;
+  const std::uint8_t* h = hist_;
+  for (std::uint32_t orders = config_.orders; orders; orders &= orders - 1) {
+    const int order = std::countr_zero(orders);
+    std::uint64_t v = 0x100 + order;
+    const std::size_t n = pos_ < static_cast<std::size_t>(order) ? pos_ : order;
+    for (std::size_t i = pos_ - n; i < pos_; ++i) v = hash_combine(v, h[i]);
+    ctx_hash_[k++] = v;
+  }
+  const std::uint64_t f = config_.features;
+  if (f & kWord) ctx_hash_[k++] = hash_combine(hash_combine(0x200, word_), c);
+  if (f & kBigram) ctx_hash_[k++] = hash_combine(hash_combine(0x300, word_), prev_word_);
+  if (f & kSparse) {
+    ctx_hash_[k++] = hash_combine(0x400, (last_ >> 8) & 0xffff);
+    ctx_hash_[k++] = hash_combine(0x500, (last_ & 0xff00ff00u));
+  }
+  if (f & kColumn) {
+    const std::size_t col = pos_ - line_start_;
+    const std::size_t above_pos = prev_line_start_ + col;
+    const int above = above_pos < line_start_ ? h[above_pos] : 0;
+    ctx_hash_[k++] =
+        hash_combine(hash_combine(0x600, col < 255 ? col : 255), (above << 8) | c);
+  }
+  if (f & kWordPos) {
+    const std::size_t gap = pos_ - word_end_;
+    ctx_hash_[k++] = hash_combine(hash_combine(0x700, prev_word_), (gap < 15 ? gap : 15) << 8 | c);
+  }
+
+  match_.byte_update(hist_, pos_);
+  lookup_slots();
+}
+
+void Predictor::lookup_slots() {
+  nibble_index_ = 0;
+  std::uint64_t hashes[64];
+  for (int i = 0; i < n_ctx_; ++i) {
+    hashes[i] = hash_finish(ctx_hash_[i] + static_cast<std::uint64_t>(c0_) * 0x9e3779b97f4a7c15ull);
+    table_.prefetch(hashes[i]);
+  }
+  for (int i = 0; i < n_ctx_; ++i) slots_[i] = table_.find(hashes[i]);
+}
+
+}  // namespace lmpack::model::cm

@@ -1,0 +1,141 @@
+// The context-mixing predictor: per bit, every context's counters feed a logistic mixer whose
+// output is refined by SSE stages. The encoder and decoder drive identical instances.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/cm/apm.h"
+#include "model/cm/cm_config.h"
+#include "model/cm/counter.h"
+#include "model/cm/hash.h"
+#include "model/cm/logistic.h"
+#include "model/cm/match_model.h"
+#include "model/cm/mixer.h"
+#include "model/cm/slot_table.h"
+
+namespace lmpack::model::cm {
+
+class Predictor {
+ public:
+  // hist: the block's bytes; byte i must be in place before bit 0 of byte i+1 is predicted.
+  Predictor(const CmConfig& config, const std::uint8_t* hist);
+
+  // 16-bit probability that the next bit is 1.
+  int p() {
+    std::int32_t* x = inputs_.data();
+    int k = 0;
+    const int j = nibble_index_;
+    for (int i = 0; i < n_ctx_; ++i) {
+      std::uint32_t* c = &slots_[i]->counters[j];
+      ctr_[i] = c;
+      const int p12 = counter_p12(*c);
+      const int n = counter_n(*c);
+      x[k++] = n ? stretch(p12) : 0;
+      std::uint16_t* cm = &confidence_[(i * 16 + (n < 15 ? n : 15)) * 64 + (p12 >> 6)];
+      conf_[i] = cm;
+      x[k++] = stretch(*cm >> 4);
+    }
+    std::uint32_t* c0c = &order0_[c0_];
+    std::uint32_t* c1c = &order1_[(c1() << 8) | c0_];
+    ctr_[n_ctx_] = c0c;
+    ctr_[n_ctx_ + 1] = c1c;
+    x[k++] = stretch(counter_p12(*c0c));
+    x[k++] = stretch(counter_p12(*c1c));
+    match_.predict(c0_, bitpos_, x + k);
+    k += MatchModel::kInputs;
+    x[k++] = 256;
+
+    int st = mixer1_.mix(x, c0_);
+    if (two_mixers_) {
+      const int lb = match_.length_bucket();
+      const int st2 = mixer2_.mix(x, c1() * 4 + (lb == 0 ? 0 : (lb < 16 ? 1 : (lb < 32 ? 2 : 3))));
+      final_x_[0] = st;
+      final_x_[1] = st2;
+      final_x_[2] = 256;
+      st = final_.mix(final_x_, bitpos_);
+    }
+    const int p_mix = squash(st) * 16;
+    const int a1 = apm1_.refine(st, c0_);
+    const int a2 = apm2_.refine(st, (c1() << 8) | c0_);
+    int p16;
+    if (apm3_) {
+      const int a3 = apm3_->refine(st, (hash_finish(hash_combine(c2(), c1())) & 0x3ff) * 256 + c0_);
+      p16 = (p_mix + a1 + a2 + a3 + 2) >> 2;
+    } else {
+      p16 = (p_mix + a1 + 2 * a2 + 2) >> 2;
+    }
+    if (dbg_ == 1) p16 = p_mix;
+    return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
+  }
+
+  void update(int bit) {
+    const int limit = config_.counter_limit;
+    for (int i = 0; i < n_ctx_; ++i) {
+      counter_update(*ctr_[i], bit, limit);
+      std::uint16_t& cm = *conf_[i];
+      cm = static_cast<std::uint16_t>(cm + ((((bit << 16) - bit) - cm) >> 6));
+    }
+    counter_update(*ctr_[n_ctx_], bit, limit);
+    counter_update(*ctr_[n_ctx_ + 1], bit, limit);
+    match_.update(bit);
+    mixer1_.update(bit);
+    if (two_mixers_) {
+      mixer2_.update(bit);
+      final_.update(bit);
+    }
+    apm1_.update(bit);
+    apm2_.update(bit);
+    if (apm3_) apm3_->update(bit);
+
+    c0_ = (c0_ << 1) | bit;
+    nibble_index_ = nibble_index_ * 2 + 1 + bit;
+    ++bitpos_;
+    if (bitpos_ == 8) {
+      byte_done();
+    } else if (bitpos_ == 4) {
+      lookup_slots();
+    }
+  }
+
+ private:
+  int c1() const { return static_cast<int>(last_ & 0xff); }
+  int c2() const { return static_cast<int>((last_ >> 8) & 0xff); }
+  void byte_done();
+  void lookup_slots();
+
+  CmConfig config_;
+  const std::uint8_t* hist_;
+  std::size_t pos_ = 0;  // bytes completed
+  int c0_ = 1;           // partial byte with a leading 1
+  int bitpos_ = 0;
+  int nibble_index_ = 0;  // counter index inside the current nibble's slot (0..14)
+  std::uint64_t last_ = 0;  // last 8 bytes, most recent in the low byte
+
+  // Text state.
+  std::uint64_t word_ = 0, prev_word_ = 0;
+  std::size_t word_end_ = 0;  // position where prev_word_ ended
+  std::size_t line_start_ = 0, prev_line_start_ = 0;
+
+  int n_ctx_;
+  std::vector<std::uint64_t> ctx_hash_;  // per hashed context, set at byte boundaries
+  std::vector<Slot*> slots_;
+  std::vector<std::uint32_t*> ctr_;
+  std::vector<std::uint16_t*> conf_;
+  std::vector<std::int32_t> inputs_;  // padded for the mixer kernels
+  std::int32_t final_x_[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int dbg_ = 0;
+
+  SlotTable table_;
+  std::vector<std::uint16_t> confidence_;  // [context][16 count buckets][64 p buckets]
+  std::vector<std::uint32_t> order0_;      // [256]
+  std::vector<std::uint32_t> order1_;      // [65536]
+  MatchModel match_;
+  Mixer mixer1_, mixer2_, final_;
+  bool two_mixers_;
+  Apm apm1_, apm2_;
+  std::unique_ptr<Apm> apm3_;
+};
+
+}  // namespace lmpack::model::cm

@@ -1,0 +1,26 @@
+// The model families this build knows. Adding a family: one folder plus one line here.
+#include "model/codec.h"
+
+namespace lmpack::model {
+
+namespace cm {
+const ModelFamily& cm_family();
+}
+
+std::vector<const ModelFamily*> all_families() { return {&cm::cm_family()}; }
+
+const ModelFamily* find_family(const std::string& name) {
+  for (const ModelFamily* f : all_families()) {
+    if (f->name == name) return f;
+  }
+  return nullptr;
+}
+
+const ModelFamily* find_family(std::uint8_t id) {
+  for (const ModelFamily* f : all_families()) {
+    if (f->id == id) return f;
+  }
+  return nullptr;
+}
+
+}  // namespace lmpack::model

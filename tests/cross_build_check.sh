@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Determinism rule 6: two builds of lmpack (e.g. the portable x86-64 baseline and -march=native)
+# must write byte-identical archives and decode each other's archives.
+#
+#   tests/cross_build_check.sh LMPACK_A LMPACK_B SAMPLES_DIR
+#
+# Every regular file under SAMPLES_DIR is compressed by both binaries at -1, the default level,
+# -9 and --best; the archives must be identical (cmp), and each binary's archive must decompress
+# with the other binary to the original. Prints one summary line; exits 1 on any failure.
+set -uo pipefail
+
+if (($# != 3)); then
+  echo "usage: $0 LMPACK_A LMPACK_B SAMPLES_DIR" >&2
+  exit 2
+fi
+a=$1 b=$2 samples=$3
+for bin in "$a" "$b"; do
+  [[ -x "$bin" ]] || { echo "cross_build_check: not an executable: $bin" >&2; exit 2; }
+done
+[[ -d "$samples" ]] || { echo "cross_build_check: not a directory: $samples" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lmpack-cross.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+mapfile -d '' files < <(find "$samples" -type f -print0 | sort -z)
+if ((${#files[@]} == 0)); then
+  echo "cross_build_check: FAILED: no files under $samples" >&2
+  exit 1
+fi
+
+# Empty string = the default level.
+settings=("-1" "" "-9" "--best")
+checks=0
+failures=0
+
+fail() {
+  echo "cross_build_check: FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+for f in "${files[@]}"; do
+  for s in "${settings[@]}"; do
+    label="${f} ${s:-(default)}"
+    args=()
+    [[ -n "$s" ]] && args=("$s")
+    checks=$((checks + 1))
+    failures_before=$failures
+    # The two builds run side by side: the check is about their outputs, not their timing.
+    "$a" "${args[@]}" -c "$f" </dev/null >"$tmp/a.lmp" 2>"$tmp/a.err" &
+    pid_a=$!
+    "$b" "${args[@]}" -c "$f" </dev/null >"$tmp/b.lmp" 2>"$tmp/b.err"
+    rc_b=$?
+    wait "$pid_a"
+    rc_a=$?
+    if ((rc_a != 0 || rc_b != 0)); then
+      fail "$label: compress exit codes A=$rc_a B=$rc_b: $(cat "$tmp/a.err" "$tmp/b.err")"
+      continue
+    fi
+    if ! cmp -s "$tmp/a.lmp" "$tmp/b.lmp"; then
+      fail "$label: archives differ ($(stat -c %s "$tmp/a.lmp") vs $(stat -c %s "$tmp/b.lmp") bytes;" \
+        "first difference: $(cmp "$tmp/a.lmp" "$tmp/b.lmp" 2>&1 | head -n1))"
+    fi
+    # Cross-decode: B reads A's archive, A reads B's.
+    "$b" -d -c "$tmp/a.lmp" </dev/null >"$tmp/a.out" 2>"$tmp/ba.err" &
+    pid_b=$!
+    "$a" -d -c "$tmp/b.lmp" </dev/null >"$tmp/b.out" 2>"$tmp/ab.err"
+    rc_ab=$?
+    wait "$pid_b"
+    rc_ba=$?
+    if ((rc_ba != 0)) || ! cmp -s "$f" "$tmp/a.out"; then
+      fail "$label: B failed to restore A's archive (exit $rc_ba) $(cat "$tmp/ba.err")"
+    fi
+    if ((rc_ab != 0)) || ! cmp -s "$f" "$tmp/b.out"; then
+      fail "$label: A failed to restore B's archive (exit $rc_ab) $(cat "$tmp/ab.err")"
+    fi
+    if ((failures == failures_before)); then
+      printf 'cross_build_check: ok %s (%s -> %s bytes)\n' "$label" "$(stat -c %s "$f")" \
+        "$(stat -c %s "$tmp/a.lmp")"
+    fi
+  done
+done
+
+if ((failures > 0)); then
+  echo "cross_build_check: FAILED: $failures problem(s) in $checks checks (${#files[@]} files x ${#settings[@]} settings)"
+  exit 1
+fi
+echo "cross_build_check: PASSED: $checks checks (${#files[@]} files x ${#settings[@]} settings), archives identical and cross-decoded"

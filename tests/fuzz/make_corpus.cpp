@@ -1,0 +1,151 @@
+// Writes the seed corpora in tests/fuzz/corpus/: valid archives (hand-built with the container
+// writer, and real ones from lmpack::compress), then truncated, bit-flipped and junk variants.
+// Build target lmpack_fuzz_corpus (not built by default); run with the corpus directory:
+//   lmpack_fuzz_corpus tests/fuzz/corpus
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "format/container.h"
+#include "lmpack/lmpack.h"
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+namespace fs = std::filesystem;
+using namespace lmpack::format;
+
+// A fixed generator so the corpus is reproducible.
+std::uint64_t next_random(std::uint64_t& state) {
+  state = state * 6364136223846793005ull + 1442695040888963407ull;
+  return state >> 33;
+}
+
+void save(const fs::path& dir, const std::string& name, const Bytes& bytes) {
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+}
+
+Bytes text(std::size_t n) {
+  const std::string words = "the quick brown fox jumps over the lazy dog; lmpack packs it. ";
+  Bytes b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::uint8_t>(words[i % words.size()]);
+  return b;
+}
+
+// A container-level archive with the given blocks; model blocks get arbitrary payload bytes.
+Bytes container(const Bytes& original, std::uint64_t block_size, std::uint8_t model_id,
+                const std::vector<BlockMethod>& methods, Bytes media_params, Bytes model_params) {
+  Header h;
+  h.model_id = model_id;
+  h.level = 1;
+  h.media_params = std::move(media_params);
+  h.model_params = std::move(model_params);
+  h.original_size = original.size();
+  h.block_size = block_size;
+  std::vector<BlockEntry> blocks;
+  std::vector<Bytes> payloads;
+  for (std::size_t start = 0, i = 0; start < original.size(); start += block_size, ++i) {
+    const std::size_t n = std::min<std::size_t>(block_size, original.size() - start);
+    const Bytes block(original.begin() + start, original.begin() + start + n);
+    BlockEntry e;
+    e.original_size = n;
+    e.method = methods[i % methods.size()];
+    e.checksum = block_checksum(block);
+    payloads.push_back(e.method == BlockMethod::kRaw ? block : Bytes(n / 3 + 1, 0x5A));
+    blocks.push_back(e);
+  }
+  Bytes out;
+  write_archive(h, blocks, payloads, whole_checksum(original), out);
+  return out;
+}
+
+// Saves `archive` plus a few truncations and single-bit flips of it.
+void save_with_damage(const fs::path& dir, const std::string& name, const Bytes& archive,
+                      std::uint64_t& rng) {
+  save(dir, name, archive);
+  for (std::size_t cut : {archive.size() / 2, archive.size() - 1, std::size_t{13}}) {
+    if (cut >= archive.size()) continue;
+    save(dir, name + "-trunc" + std::to_string(cut), Bytes(archive.begin(), archive.begin() + cut));
+  }
+  for (int k = 0; k < 3; ++k) {
+    Bytes flipped = archive;
+    const std::size_t pos = next_random(rng) % flipped.size();
+    flipped[pos] ^= static_cast<std::uint8_t>(1u << (next_random(rng) % 8));
+    save(dir, name + "-flip" + std::to_string(pos), flipped);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s CORPUS_ROOT\n", argv[0]);
+    return 2;
+  }
+  const fs::path root(argv[1]);
+  const fs::path parse_dir = root / "fuzz_parse";
+  const fs::path decompress_dir = root / "fuzz_decompress";
+  std::uint64_t rng = 12345;
+
+  // Container-level seeds, useful to both targets.
+  const Bytes small = text(700);
+  const std::vector<std::pair<std::string, Bytes>> containers = {
+      {"empty", container({}, 0, 0, {BlockMethod::kRaw}, {}, {})},
+      {"raw1", container(text(40), 40, 0, {BlockMethod::kRaw}, {}, {})},
+      {"raw3-params", container(small, 256, 1, {BlockMethod::kRaw}, {7, 7}, {1, 2, 3, 4})},
+      {"mixed3", container(small, 300, 1, {BlockMethod::kRaw, BlockMethod::kModel}, {}, {9})},
+  };
+  for (const auto& [name, bytes] : containers) {
+    save_with_damage(parse_dir, name, bytes, rng);
+    save(decompress_dir, name, bytes);
+  }
+  Bytes junk(200);
+  for (auto& b : junk) b = static_cast<std::uint8_t>(next_random(rng));
+  save(parse_dir, "junk", junk);
+  save(decompress_dir, "junk", junk);
+  Bytes magic_junk = junk;
+  magic_junk[0] = 0x89, magic_junk[1] = 'L', magic_junk[2] = 'M', magic_junk[3] = 'P';
+  magic_junk[4] = 1;
+  save(parse_dir, "magic-junk", magic_junk);
+  Bytes future = containers[1].second;
+  future[4] = 2;
+  save(parse_dir, "future-version", future);
+
+  // Real archives from the library.
+  struct Real {
+    std::string name;
+    Bytes input;
+    int level;
+    std::uint64_t block_size;
+  };
+  Bytes binary(600);
+  for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<std::uint8_t>(i * i >> 3);
+  Bytes noise(300);
+  for (auto& b : noise) b = static_cast<std::uint8_t>(next_random(rng));
+  const std::vector<Real> reals = {
+      {"real-empty", {}, 1, 0},          {"real-hello", text(5), 1, 0},
+      {"real-text-l1", text(400), 1, 0}, {"real-text-l2", text(400), 2, 0},
+      {"real-text-l5", text(300), 5, 0}, {"real-binary-blocks", binary, 1, 128},
+      {"real-noise", noise, 1, 0},
+  };
+  for (const Real& r : reals) {
+    lmpack::CompressOptions options;
+    options.level = r.level;
+    options.block_size = r.block_size;
+    Bytes archive;
+    if (lmpack::Status s = lmpack::compress(r.input, archive, options); !s) {
+      std::fprintf(stderr, "compress %s failed: %s\n", r.name.c_str(), s.message().c_str());
+      return 1;
+    }
+    save_with_damage(decompress_dir, r.name, archive, rng);
+    save(parse_dir, r.name, archive);
+  }
+  return 0;
+}
