@@ -52,7 +52,7 @@ CmConfig config_for_level(int level) {
       break;
     case 5:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = kWord | kBigram | kTwoMixers;
+      c.features = kWord | kBigram | kTwoMixers | kRuns;
       c.table_log2 = 26;
       c.match_log2 = 21;
       break;
@@ -79,7 +79,7 @@ CmConfig config_for_level(int level) {
       c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 24;
-      c.counter_limit = 1023;
+      c.counter_limit = 63;
       break;
   }
   if (const char* e = std::getenv("LMPACK_XSHIFT")) c.mixer_shift = std::atoi(e);
@@ -137,11 +137,11 @@ Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& c) {
   c.counter_limit = static_cast<std::uint16_t>(get(bytes, pos, 2));
   c.mixer_shift = static_cast<std::uint8_t>(get(bytes, pos, 1));
   c.mixer_rate = static_cast<std::uint8_t>(get(bytes, pos, 1));
-  const std::uint32_t known_features = (1u << 7) - 1;
+  const std::uint32_t known_features = (1u << 8) - 1;
   const bool ok = (c.orders & ~0x1fffcu) == 0 && (c.features & ~known_features) == 0 &&
                   c.table_log2 >= 16 && c.table_log2 <= 30 && c.match_log2 >= 10 &&
                   c.match_log2 <= 28 && c.match_min >= 3 && c.match_min <= 32 &&
-                  c.counter_limit >= 1 && c.counter_limit <= 1023 && c.mixer_shift >= 6 &&
+                  c.counter_limit >= 1 && c.counter_limit <= 63 && c.mixer_shift >= 6 &&
                   c.mixer_shift <= 16 && c.mixer_rate >= 1 && c.mixer_rate <= 64;
   if (!ok) return {ErrorCode::kCorrupt, "cm model parameters out of range"};
   return Status::ok();

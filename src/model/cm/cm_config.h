@@ -17,8 +17,9 @@ enum ContextFeature : std::uint32_t {
   kSparse = 1u << 2,    // skip contexts: bytes 2-3 back, bytes 2 and 4 back
   kColumn = 1u << 3,    // column within the line and the byte above it
   kWordPos = 1u << 4,   // previous word and the distance since it ended
-  kTwoMixers = 1u << 5, // a second weight set chooser (match state, last byte)
+  kTwoMixers = 1u << 5, // more weight-set choosers (last byte, match, known contexts) + a final mixer
   kApm3 = 1u << 6,      // a third SSE stage on the order-2 context
+  kRuns = 1u << 7,      // per context: the last byte seen there and its run length
 };
 
 struct CmConfig {
@@ -27,9 +28,9 @@ struct CmConfig {
   std::uint8_t table_log2 = 22;     // slot table size in bytes, log2 (16..30)
   std::uint8_t match_log2 = 18;     // match index entries, log2 (10..28)
   std::uint8_t match_min = 6;       // bytes hashed to find a match (3..32)
-  std::uint16_t counter_limit = 255;  // counter adaptation floor (1..1023)
+  std::uint16_t counter_limit = 63;   // counter adaptation floor (1..63)
   std::uint8_t mixer_shift = 14;      // mixer learning-rate shift (6..16)
-  std::uint8_t mixer_rate = 6;        // mixer learning-rate multiplier (1..64)
+  std::uint8_t mixer_rate = 3;        // mixer learning-rate multiplier (1..64)
 
   int hashed_contexts() const;        // how many slot lookups per nibble
   std::uint64_t memory_bytes() const;

@@ -1,8 +1,10 @@
-// Adaptive bit probabilities for hashed contexts.
+// Adaptive bit probabilities for hashed contexts, with a short bit history.
 //
-// A counter packs a 22-bit probability that the next bit is 1 with a 10-bit count of how often
-// it was updated. Young counters learn fast (rate 1/(n+1.5)); the count stops at a limit so old
-// contexts keep adapting to change.
+// A counter packs, in 32 bits: a 16-bit probability that the next bit is 1 (bits 31..16), a
+// 6-bit count of updates (bits 15..10) and the last bits seen in the context, up to 9 of them,
+// behind a leading 1 (bits 9..0). Young counters learn fast (rate 1/(n+1.5)); the count stops
+// at a limit so old contexts keep adapting. The history lets a shared map learn what a given
+// pattern of recent bits predicts, which a single probability cannot express.
 #pragma once
 
 #include <array>
@@ -10,26 +12,32 @@
 
 namespace lmpack::model::cm {
 
-inline constexpr std::uint32_t kCounterInit = 1u << 31;  // p = 0.5, n = 0
+inline constexpr std::uint32_t kCounterInit = (32768u << 16) | 1u;  // p = 0.5, n = 0, no history
+inline constexpr int kCounterMaxLimit = 63;
+inline constexpr int kHistoryStates = 1024;
 
 // rate[n] = 65536 / (n + 1.5): how far an update moves a counter seen n times before.
-constexpr std::array<std::uint32_t, 1024> make_counter_rates() {
-  std::array<std::uint32_t, 1024> rate{};
-  for (int n = 0; n < 1024; ++n) rate[n] = static_cast<std::uint32_t>(131072 / (2 * n + 3));
+constexpr std::array<std::uint32_t, 64> make_counter_rates() {
+  std::array<std::uint32_t, 64> rate{};
+  for (int n = 0; n < 64; ++n) rate[n] = static_cast<std::uint32_t>(131072 / (2 * n + 3));
   return rate;
 }
 
-inline constexpr std::array<std::uint32_t, 1024> kCounterRates = make_counter_rates();
+inline constexpr std::array<std::uint32_t, 64> kCounterRates = make_counter_rates();
 
 inline int counter_p12(std::uint32_t c) { return static_cast<int>(c >> 20); }
-inline int counter_n(std::uint32_t c) { return static_cast<int>(c & 1023); }
+inline int counter_n(std::uint32_t c) { return static_cast<int>((c >> 10) & 63); }
+inline int counter_history(std::uint32_t c) { return static_cast<int>(c & 1023); }
 
 inline void counter_update(std::uint32_t& c, int bit, int limit) {
   const int n = counter_n(c);
-  const std::int64_t p = c >> 10;
-  const std::int64_t target = bit ? (1 << 22) - 1 : 0;
-  const std::int64_t np = p + (((target - p) * kCounterRates[n]) >> 16);
-  c = (static_cast<std::uint32_t>(np) << 10) | static_cast<std::uint32_t>(n < limit ? n + 1 : n);
+  const std::int32_t p = static_cast<std::int32_t>(c >> 16);
+  const std::int32_t target = bit ? 65535 : 0;
+  const std::int32_t np = p + static_cast<std::int32_t>(
+                                  (static_cast<std::int64_t>(target - p) * kCounterRates[n]) >> 16);
+  std::uint32_t h = ((c & 1023) << 1) | static_cast<std::uint32_t>(bit);
+  if (h >= 1024) h = (h & 511) | 512;  // keep the 9 most recent bits behind the leading 1
+  c = (static_cast<std::uint32_t>(np) << 16) | (static_cast<std::uint32_t>(n < limit ? n + 1 : n) << 10) | h;
 }
 
 }  // namespace lmpack::model::cm

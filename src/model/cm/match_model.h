@@ -66,7 +66,7 @@ class MatchModel {
   }
 
   void update(int bit) {
-    if (ctr_) counter_update(*ctr_, bit, 1023);
+    if (ctr_) counter_update(*ctr_, bit, kCounterMaxLimit);
   }
 
   // 0 when no match is predicting; else 1..63 growing with the match length.

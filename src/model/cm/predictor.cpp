@@ -7,7 +7,10 @@ namespace lmpack::model::cm {
 
 namespace {
 // Inputs per hashed context, plus order 0, order 1, the match model and a bias.
-int input_count(int hashed) { return hashed * 2 + 2 + MatchModel::kInputs + 1; }
+int input_count(const CmConfig& c) {
+  const int hashed = c.hashed_contexts();
+  return hashed * ((c.features & kRuns) ? 3 : 2) + 2 + MatchModel::kInputs + 1;
+}
 
 bool is_word_byte(std::uint8_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
@@ -22,28 +25,30 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
       slots_(n_ctx_, nullptr),
       ctr_(n_ctx_ + 2, nullptr),
       conf_(n_ctx_, nullptr),
-      inputs_(Mixer::padded_inputs(input_count(n_ctx_)), 0),
+      inputs_(Mixer::padded_inputs(input_count(config)), 0),
+      runs_((config.features & kRuns) != 0),
+      first_nibble_(n_ctx_, nullptr),
+      run_byte_(n_ctx_, 0),
+      run_count_(n_ctx_, 0),
+      run_expected_(n_ctx_, 0),
+      run_ctr_(n_ctx_, nullptr),
+      run_counters_(static_cast<std::size_t>(n_ctx_) * 16, kCounterInit),
       table_(config.table_log2),
-      confidence_(static_cast<std::size_t>(n_ctx_) * 16 * 64),
+      history_map_(static_cast<std::size_t>(n_ctx_) * kHistoryStates, 32768),
       order0_(256, kCounterInit),
       order1_(65536, kCounterInit),
       match_(config.match_log2, config.match_min),
-      mixer1_(input_count(n_ctx_), 256, config.mixer_rate, config.mixer_shift,
-              65536 * 2 / input_count(n_ctx_)),
-      mixer2_(input_count(n_ctx_), (config.features & kTwoMixers) ? 1024 : 1,
-              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(n_ctx_)),
-      final_(3, 8, config.mixer_rate, config.mixer_shift, 32768),
+      mixer1_(input_count(config), 256, config.mixer_rate, config.mixer_shift,
+              65536 * 2 / input_count(config)),
+      mixer2_(input_count(config), (config.features & kTwoMixers) ? 1024 : 1,
+              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
+      mixer3_(input_count(config), (config.features & kTwoMixers) ? (n_ctx_ + 1) * 8 : 1,
+              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
+      final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
       apm1_(256, 7),
       apm2_(65536, 7) {
   if (config.features & kApm3) apm3_ = std::make_unique<Apm>(1024 * 256, 7);
-  for (int i = 0; i < n_ctx_; ++i) {
-    for (int n = 0; n < 16; ++n) {
-      for (int b = 0; b < 64; ++b) {
-        confidence_[(i * 16 + n) * 64 + b] = static_cast<std::uint16_t>(b * 1024 + 512);
-      }
-    }
-  }
   if (const char* e = std::getenv("LMPACK_XDBG")) dbg_ = std::atoi(e);
   lookup_slots();
 }
@@ -52,6 +57,17 @@ void Predictor::byte_done() {
   const std::uint8_t c = static_cast<std::uint8_t>(c0_ & 0xff);
   ++pos_;
   last_ = (last_ << 8) | c;
+  if (runs_) {
+    for (int i = 0; i < n_ctx_; ++i) {
+      Slot* s = first_nibble_[i];
+      if (s->run_count && s->run_byte == c) {
+        if (s->run_count < 255) ++s->run_count;
+      } else {
+        s->run_byte = c;
+        s->run_count = 1;
+      }
+    }
+  }
   c0_ = 1;
   bitpos_ = 0;
 
@@ -108,6 +124,13 @@ void Predictor::lookup_slots() {
     table_.prefetch(hashes[i]);
   }
   for (int i = 0; i < n_ctx_; ++i) slots_[i] = table_.find(hashes[i]);
+  if (runs_ && bitpos_ == 0) {
+    for (int i = 0; i < n_ctx_; ++i) {
+      first_nibble_[i] = slots_[i];
+      run_byte_[i] = slots_[i]->run_byte;
+      run_count_[i] = slots_[i]->run_count;
+    }
+  }
 }
 
 }  // namespace lmpack::model::cm

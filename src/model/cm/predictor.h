@@ -27,15 +27,33 @@ class Predictor {
     std::int32_t* x = inputs_.data();
     int k = 0;
     const int j = nibble_index_;
+    int known = 0;
     for (int i = 0; i < n_ctx_; ++i) {
       std::uint32_t* c = &slots_[i]->counters[j];
       ctr_[i] = c;
       const int p12 = counter_p12(*c);
       const int n = counter_n(*c);
+      known += n > 0;
       x[k++] = n ? stretch(p12) : 0;
-      std::uint16_t* cm = &confidence_[(i * 16 + (n < 15 ? n : 15)) * 64 + (p12 >> 6)];
-      conf_[i] = cm;
-      x[k++] = stretch(*cm >> 4);
+      std::uint16_t* hm = &history_map_[i * kHistoryStates + counter_history(*c)];
+      conf_[i] = hm;
+      x[k++] = stretch(*hm >> 4);
+    }
+    if (runs_) {
+      for (int i = 0; i < n_ctx_; ++i) {
+        const int rb = run_byte_[i];
+        if (run_count_[i] && ((rb | 0x100) >> (8 - bitpos_)) == c0_) {
+          const int expected = (rb >> (7 - bitpos_)) & 1;
+          std::uint32_t* rc = &run_counters_[i * 16 + (run_count_[i] < 15 ? run_count_[i] : 15)];
+          run_ctr_[i] = rc;
+          run_expected_[i] = expected;
+          const int st_ok = stretch(counter_p12(*rc));
+          x[k++] = expected ? st_ok : -st_ok;
+        } else {
+          run_ctr_[i] = nullptr;
+          x[k++] = 0;
+        }
+      }
     }
     std::uint32_t* c0c = &order0_[c0_];
     std::uint32_t* c1c = &order1_[(c1() << 8) | c0_];
@@ -51,10 +69,12 @@ class Predictor {
     if (two_mixers_) {
       const int lb = match_.length_bucket();
       const int st2 = mixer2_.mix(x, c1() * 4 + (lb == 0 ? 0 : (lb < 16 ? 1 : (lb < 32 ? 2 : 3))));
+      const int st3 = mixer3_.mix(x, known * 8 + bitpos_);
       final_x_[0] = st;
       final_x_[1] = st2;
-      final_x_[2] = 256;
-      st = final_.mix(final_x_, bitpos_);
+      final_x_[2] = st3;
+      final_x_[3] = 256;
+      st = final_.mix(final_x_, c0_);
     }
     const int p_mix = squash(st) * 16;
     const int a1 = apm1_.refine(st, c0_);
@@ -67,6 +87,9 @@ class Predictor {
       p16 = (p_mix + a1 + 2 * a2 + 2) >> 2;
     }
     if (dbg_ == 1) p16 = p_mix;
+    if (dbg_ == 2) p16 = (a1 + 3 * a2 + 2) >> 2;
+    if (dbg_ == 3) p16 = (p_mix + 3 * a2 + 2) >> 2;
+    if (dbg_ == 4) p16 = (2 * p_mix + a1 + 5 * a2 + 4) >> 3;
     return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
   }
 
@@ -77,12 +100,18 @@ class Predictor {
       std::uint16_t& cm = *conf_[i];
       cm = static_cast<std::uint16_t>(cm + ((((bit << 16) - bit) - cm) >> 6));
     }
+    if (runs_) {
+      for (int i = 0; i < n_ctx_; ++i) {
+        if (run_ctr_[i]) counter_update(*run_ctr_[i], bit == run_expected_[i], kCounterMaxLimit);
+      }
+    }
     counter_update(*ctr_[n_ctx_], bit, limit);
     counter_update(*ctr_[n_ctx_ + 1], bit, limit);
     match_.update(bit);
     mixer1_.update(bit);
     if (two_mixers_) {
       mixer2_.update(bit);
+      mixer3_.update(bit);
       final_.update(bit);
     }
     apm1_.update(bit);
@@ -127,12 +156,18 @@ class Predictor {
   std::int32_t final_x_[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   int dbg_ = 0;
 
+  bool runs_;
+  std::vector<Slot*> first_nibble_;  // per context: the slot holding the run information
+  std::vector<std::uint8_t> run_byte_, run_count_, run_expected_;
+  std::vector<std::uint32_t*> run_ctr_;
+  std::vector<std::uint32_t> run_counters_;  // [context][run length bucket]: P(run continues)
+
   SlotTable table_;
-  std::vector<std::uint16_t> confidence_;  // [context][16 count buckets][64 p buckets]
+  std::vector<std::uint16_t> history_map_;  // [context][bit history]: learned P(1)
   std::vector<std::uint32_t> order0_;      // [256]
   std::vector<std::uint32_t> order1_;      // [65536]
   MatchModel match_;
-  Mixer mixer1_, mixer2_, final_;
+  Mixer mixer1_, mixer2_, mixer3_, final_;
   bool two_mixers_;
   Apm apm1_, apm2_;
   std::unique_ptr<Apm> apm3_;

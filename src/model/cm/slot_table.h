@@ -11,9 +11,13 @@
 
 namespace lmpack::model::cm {
 
+// run_byte/run_count: the last byte coded in this context and how many times in a row it came
+// (kept in the slot of a byte's first nibble only). Priority for replacement is the visit count
+// of the slot's first counter.
 struct alignas(64) Slot {
   std::uint16_t check;
-  std::uint16_t uses;
+  std::uint8_t run_byte;
+  std::uint8_t run_count;
   std::uint32_t counters[15];
 };
 static_assert(sizeof(Slot) == 64);
@@ -39,23 +43,18 @@ class SlotTable {
     const std::uint16_t check = static_cast<std::uint16_t>(hash >> 48);
     Slot* a = &slots_[hash & mask_];
     Slot* b = a + 1;
-    if (a->check == check) return touch(a);
-    if (b->check == check) return touch(b);
-    Slot* victim = a->uses <= b->uses ? a : b;
-    Slot* other = victim == a ? b : a;
-    other->uses >>= 1;  // ages the survivor so stale popular slots do not live forever
+    if (a->check == check) return a;
+    if (b->check == check) return b;
+    Slot* victim = counter_n(a->counters[0]) <= counter_n(b->counters[0]) ? a : b;
     reset(*victim, check);
     return victim;
   }
 
  private:
-  static Slot* touch(Slot* s) {
-    if (s->uses < 0xffff) ++s->uses;
-    return s;
-  }
   static void reset(Slot& s, std::uint16_t check) {
     s.check = check;
-    s.uses = 0;
+    s.run_byte = 0;
+    s.run_count = 0;
     for (auto& c : s.counters) c = kCounterInit;
   }
 
