@@ -58,25 +58,25 @@ CmConfig config_for_level(int level) {
       break;
     case 6:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3;
+      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3;
       c.table_log2 = 27;
       c.match_log2 = 22;
       break;
     case 7:
       c.orders = orders({2, 3, 4, 5, 6, 7, 8});
-      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn;
+      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn;
       c.table_log2 = 28;
       c.match_log2 = 22;
       break;
     case 8:
       c.orders = orders({2, 3, 4, 5, 6, 7, 8, 12});
-      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn | kWordPos;
+      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 23;
       break;
     default:  // 9
       c.orders = orders({2, 3, 4, 5, 6, 7, 8, 10, 12, 16});
-      c.features = kWord | kBigram | kTwoMixers | kSparse | kApm3 | kColumn | kWordPos;
+      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 24;
       c.counter_limit = 63;

@@ -46,10 +46,8 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
               config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
       final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
-      apm1_(256, 7),
       apm2_(65536, 7) {
   if (config.features & kApm3) apm3_ = std::make_unique<Apm>(1024 * 256, 7);
-  if (const char* e = std::getenv("LMPACK_XDBG")) dbg_ = std::atoi(e);
   lookup_slots();
 }
 

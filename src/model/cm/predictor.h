@@ -77,19 +77,17 @@ class Predictor {
       st = final_.mix(final_x_, c0_);
     }
     const int p_mix = squash(st) * 16;
-    const int a1 = apm1_.refine(st, c0_);
+    // SSE: refine the mixed prediction given the partial byte and the last one or two bytes; the
+    // plain mixer output stays in the average because SSE adapts slowly to new statistics.
     const int a2 = apm2_.refine(st, (c1() << 8) | c0_);
     int p16;
     if (apm3_) {
-      const int a3 = apm3_->refine(st, (hash_finish(hash_combine(c2(), c1())) & 0x3ff) * 256 + c0_);
-      p16 = (p_mix + a1 + a2 + a3 + 2) >> 2;
+      const int a3 =
+          apm3_->refine(st, (hash_finish(hash_combine(c2(), c1())) & 0x3ff) * 256 + c0_);
+      p16 = (p_mix + a2 + 2 * a3 + 2) >> 2;
     } else {
-      p16 = (p_mix + a1 + 2 * a2 + 2) >> 2;
+      p16 = (p_mix + 3 * a2 + 2) >> 2;
     }
-    if (dbg_ == 1) p16 = p_mix;
-    if (dbg_ == 2) p16 = (a1 + 3 * a2 + 2) >> 2;
-    if (dbg_ == 3) p16 = (p_mix + 3 * a2 + 2) >> 2;
-    if (dbg_ == 4) p16 = (2 * p_mix + a1 + 5 * a2 + 4) >> 3;
     return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
   }
 
@@ -114,7 +112,6 @@ class Predictor {
       mixer3_.update(bit);
       final_.update(bit);
     }
-    apm1_.update(bit);
     apm2_.update(bit);
     if (apm3_) apm3_->update(bit);
 
@@ -154,7 +151,6 @@ class Predictor {
   std::vector<std::uint16_t*> conf_;
   std::vector<std::int32_t> inputs_;  // padded for the mixer kernels
   std::int32_t final_x_[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  int dbg_ = 0;
 
   bool runs_;
   std::vector<Slot*> first_nibble_;  // per context: the slot holding the run information
@@ -169,7 +165,7 @@ class Predictor {
   MatchModel match_;
   Mixer mixer1_, mixer2_, mixer3_, final_;
   bool two_mixers_;
-  Apm apm1_, apm2_;
+  Apm apm2_;
   std::unique_ptr<Apm> apm3_;
 };
 
