@@ -49,11 +49,21 @@ void quantize_weights(std::span<const std::uint32_t> weights, std::span<std::uin
   }
 
   const std::uint64_t spare = total - n;
+  // Exact floor(scaled / sum) without a division per entry: with inverse = floor((2^64-1) / sum)
+  // the high half of scaled * inverse is the quotient or one below it (scaled < 2^48 keeps the
+  // error under one), and the remainder test fixes that. The result is the exact quotient.
+  const std::uint64_t inverse = ~std::uint64_t{0} / sum;
   std::uint64_t given = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint64_t scaled = weights[i] * spare;  // < 2^32 * 2^16
-    const std::uint64_t share = scaled / sum;
-    keys[i] = ((scaled - share * sum) << 16) | (0xffffu - i);
+    const std::uint64_t scaled = std::uint64_t{weights[i]} * spare;  // < 2^32 * 2^16
+    std::uint64_t share =
+        static_cast<std::uint64_t>((static_cast<unsigned __int128>(scaled) * inverse) >> 64);
+    std::uint64_t rem = scaled - share * sum;
+    if (rem >= sum) {
+      ++share;
+      rem -= sum;
+    }
+    keys[i] = (rem << 16) | (0xffffu - i);
     freqs[i] = static_cast<std::uint32_t>(1 + share);
     given += share;
   }

@@ -14,7 +14,6 @@
 // Header-only so the per-symbol calls inline into model loops.
 #pragma once
 
-#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -133,10 +132,15 @@ class RangeDecoder {
   int decode_symbol(std::span<const std::uint32_t> cum, int total_bits) {
     assert(cum.size() >= 2 && cum.front() == 0 && cum.back() == (1u << total_bits));
     const std::uint32_t target = decode_target(total_bits);
-    // Searching cum[1..n-1] for the first entry above target gives s directly.
-    const auto first = cum.begin() + 1;
-    const auto last = cum.end() - 1;
-    const int s = static_cast<int>(std::upper_bound(first, last, target) - first);
+    // Branchless search (the comparisons are data-dependent, so branches would mispredict):
+    // the answer stays in [base, base + len) with *base <= target.
+    const std::uint32_t* base = cum.data();
+    for (std::size_t len = cum.size() - 1; len > 1;) {
+      const std::size_t half = len / 2;
+      base = base[half] <= target ? base + half : base;
+      len -= half;
+    }
+    const int s = static_cast<int>(base - cum.data());
     consume(cum[s], cum[s + 1] - cum[s], total_bits);
     return s;
   }
