@@ -126,7 +126,8 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
   app.add_option("-o,--output", opt.output,
                  "Write the JSON/CSV (or the table) to FILE; the table then also goes to stdout")
       ->type_name("FILE");
-  app.add_option("-B,--block-size", block_text, "Block size passed to lmpack")->type_name("SIZE");
+  auto* block_opt = app.add_option("-B,--block-size", block_text, "Block size passed to lmpack")
+                        ->type_name("SIZE");
   app.add_flag("-q,--quiet", opt.quiet, "No progress lines on stderr");
 
   std::vector<std::string> args(argv + 1, argv + argc);
@@ -164,7 +165,7 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
       }
     }
   }
-  if (!block_text.empty()) {
+  if (block_opt->count() > 0) {
     auto size = parse_size(block_text);
     if (!size || *size == 0) return usage("invalid block size '" + block_text + "'");
     opt.block_size = *size;

@@ -46,6 +46,9 @@ void install_cleanup_handlers() {
     if (old.sa_handler == SIG_IGN) continue;
     sigaction(sig, &action, nullptr);
   }
+  // Exceeding a file size limit should fail the write (EFBIG) so the temporary is removed,
+  // rather than kill the process and leave it behind.
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 int register_cleanup(const std::string& path) {

@@ -8,7 +8,8 @@
 
 namespace lmpack::cli {
 
-// Installs the handlers once; later calls do nothing.
+// Installs the handlers once (and ignores SIGXFSZ so an over-limit write fails with EFBIG);
+// later calls do nothing.
 void install_cleanup_handlers();
 
 // Registers a path (file or empty directory) to remove on a fatal signal. Returns a slot id for

@@ -29,6 +29,17 @@ bool is_level_token(const std::string& arg) {
 
 }  // namespace
 
+CompressOptions compress_options(const Options& opt) {
+  CompressOptions options;
+  if (opt.level) options.level = *opt.level;
+  options.best = opt.best;
+  options.model = opt.model;
+  options.media = opt.media;
+  options.threads = opt.threads;
+  options.block_size = opt.block_size;
+  return options;
+}
+
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::uint64_t value = 0;
@@ -118,8 +129,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_option("-T,--threads", threads, "Worker threads, 0 = number of cores (default 1)")
       ->check(CLI::Range(0, 1024))
       ->type_name("N");
-  app.add_option("-B,--block-size", block_size_text, "Block size, e.g. 64K, 16M (default: level's)")
-      ->type_name("SIZE");
+  auto* block_opt = app.add_option("-B,--block-size", block_size_text,
+                                   "Block size, e.g. 64K, 16M (default: level's)")
+                        ->type_name("SIZE");
   app.add_flag("-v,--verbose", opt.verbose, "Progress bar, per-file summary, -l block details");
   app.add_flag("-q,--quiet", opt.quiet, "Suppress warnings");
   app.add_option("files", opt.files, "Files to process; - is standard input")->type_name("FILE");
@@ -157,7 +169,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   if (level_opt->count() > 0) opt.level = level;
   opt.threads = threads == 0 ? std::max(1u, std::thread::hardware_concurrency())
                              : static_cast<unsigned>(threads);
-  if (!block_size_text.empty()) {
+  if (block_opt->count() > 0) {
     auto size = parse_size(block_size_text);
     if (!size || *size == 0) return usage("invalid block size '" + block_size_text + "'");
     opt.block_size = *size;
@@ -189,6 +201,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   }
   if (std::count(opt.files.begin(), opt.files.end(), "-") > 1) {
     return usage("standard input can only be read once");
+  }
+  if (opt.mode == Mode::kCompress) {
+    // Let the library judge the values it owns (limits may change) on an empty input, so a bad
+    // value is a usage error before any file is read, not an error repeated for every file.
+    std::vector<std::uint8_t> sink;
+    Status status = compress({}, sink, compress_options(opt));
+    if (status.code() == ErrorCode::kInvalidArgument) return usage(status.message());
   }
   return opt;
 }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lmpack/lmpack.h"
+
 namespace lmpack::cli {
 
 enum class Mode { kCompress, kDecompress, kTest, kList };
@@ -32,6 +34,9 @@ struct Options {
 // Parses argv. Returns the options to run with, or sets exit_code when parsing already finished
 // the job (--help, --version: 0) or failed (usage error, message printed: 2).
 std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
+
+// The library options for compressing with `options` (progress not set).
+CompressOptions compress_options(const Options& options);
 
 // "64K", "1M", "2G", "4096" -> bytes (binary multiples). nullopt for malformed or overflowing text.
 std::optional<std::uint64_t> parse_size(std::string_view text);

@@ -150,13 +150,7 @@ void compress_one(const Options& opt, const Source& source, const Destination& d
   bool show = !opt.quiet && (opt.verbose || isatty(STDERR_FILENO));
   Progress progress(source.name, show);
 
-  CompressOptions options;
-  if (opt.level) options.level = *opt.level;
-  options.best = opt.best;
-  options.model = opt.model;
-  options.media = opt.media;
-  options.threads = opt.threads;
-  options.block_size = opt.block_size;
+  CompressOptions options = compress_options(opt);
   options.progress = progress.phase("compressing");
   auto start = std::chrono::steady_clock::now();
   std::vector<std::uint8_t> archive;

@@ -122,8 +122,12 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
   const std::uint64_t checksum = format::whole_checksum(input);
   format::write_archive(header, blocks, payloads, checksum, archive);
   if (archive.size() > input.size() + kMaxExpansion) {
-    // Incompressible data: one raw block bounds the overhead whatever the block count was.
+    // Incompressible data: one raw block and no model bound the overhead whatever the block
+    // count was, and the archive decodes without any model.
     header.block_size = std::max<std::uint64_t>(1, input.size());
+    header.model_id = 0;
+    header.level = 0;
+    header.model_params.clear();
     BlockEntry whole{input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)};
     std::vector<std::vector<std::uint8_t>> raw(1, std::vector<std::uint8_t>(input.begin(), input.end()));
     archive.clear();
@@ -241,9 +245,14 @@ Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info) {
     const media::MediaType* m = media::find_media(a.header.media_id);
     info.media = m ? m->name : "unknown(" + std::to_string(a.header.media_id) + ")";
     const model::ModelFamily* f = model::find_family(a.header.model_id);
-    info.model = f ? f->name : "unknown(" + std::to_string(a.header.model_id) + ")";
+    if (a.header.model_id == 0) {
+      info.model = "stored";
+    } else {
+      info.model = f ? f->name : "unknown(" + std::to_string(a.header.model_id) + ")";
+    }
     info.level = a.header.level;
-    info.model_desc = info.model + " level " + std::to_string(info.level);
+    info.model_desc = a.header.model_id == 0 ? std::string("stored (no model)")
+                                             : info.model + " level " + std::to_string(info.level);
     if (f && a.header.level >= 1 && a.header.level <= 9) {
       info.model_desc +=
           " (~" + std::to_string(f->memory(a.header.level) >> 20) + " MiB per thread)";

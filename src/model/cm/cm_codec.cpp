@@ -15,9 +15,37 @@ class CmCodec final : public BlockCodec {
  public:
   explicit CmCodec(const CmConfig& config) : config_(config) {}
 
+
+  // Payload: one byte naming the variant, then the arithmetic-coded bits.
   void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
               const BlockProgress& progress) override {
-    auto predictor = std::make_unique<Predictor>(config_, block.data());
+    std::vector<std::uint8_t> best;
+    for (int v = 0; v < kVariants; ++v) {
+      const bool wanted = v == kFull || (config_.search >> v & 1);
+      if (!wanted || (v == kLite && block.size() > kLiteSearchMaxBlock)) continue;
+      const CmConfig c = variant_config(config_, v);
+      if (v != kFull && c.orders == config_.orders && c.features == config_.features) continue;
+      std::vector<std::uint8_t> coded{static_cast<std::uint8_t>(v)};
+      // Progress counts the first pass only; the searches are extra passes over the same bytes.
+      encode_with(c, block, coded, v == kFull ? progress : BlockProgress{});
+      if (best.empty() || coded.size() < best.size()) best = std::move(coded);
+    }
+    out.insert(out.end(), best.begin(), best.end());
+  }
+
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    // A missing or unknown variant byte means a corrupt payload: decode something of the right
+    // length anyway and let the block checksum report it.
+    const int v = payload.empty() ? 0 : payload[0];
+    const CmConfig c = variant_config(config_, v < kVariants ? v : 0);
+    decode_with(c, payload.empty() ? payload : payload.subspan(1), out, progress);
+  }
+
+ private:
+  static void encode_with(const CmConfig& config, std::span<const std::uint8_t> block,
+                          std::vector<std::uint8_t>& out, const BlockProgress& progress) {
+    auto predictor = std::make_unique<Predictor>(config, block.data(), block.size());
     coder::BinaryEncoder encoder(out);
     for (std::size_t i = 0; i < block.size(); ++i) {
       const int c = block[i];
@@ -31,9 +59,9 @@ class CmCodec final : public BlockCodec {
     encoder.finish();
   }
 
-  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
-              const BlockProgress& progress) override {
-    auto predictor = std::make_unique<Predictor>(config_, out.data());
+  static void decode_with(const CmConfig& config, std::span<const std::uint8_t> payload,
+                          std::span<std::uint8_t> out, const BlockProgress& progress) {
+    auto predictor = std::make_unique<Predictor>(config, out.data(), out.size());
     coder::BinaryDecoder decoder(payload);
     for (std::size_t i = 0; i < out.size(); ++i) {
       int c = 0;

@@ -27,6 +27,9 @@ CmConfig config_for_level(int level) {
     for (int k : ks) m |= 1u << k;
     return m;
   };
+  // Each level adds to the one below (FLAC's rule: a higher level never compresses worse on
+  // the bench corpus, which tests/roundtrip checks).
+  const std::uint32_t text = kWord | kBigram;
   switch (level) {
     case 1:
       c.orders = orders({2, 3, 4});
@@ -45,54 +48,71 @@ CmConfig config_for_level(int level) {
       c.match_log2 = 20;
       break;
     case 4:
-      c.orders = orders({2, 3, 4, 5, 6});
-      c.features = kWord | kBigram;
+      c.orders = orders({2, 3, 4, 6});
+      c.features = text | kTwoMixers;
       c.table_log2 = 25;
       c.match_log2 = 20;
       break;
     case 5:
-      c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = kWord | kBigram | kTwoMixers | kRuns;
+      c.orders = orders({2, 3, 4, 6});
+      c.features = text | kTwoMixers | kRuns;
       c.table_log2 = 26;
       c.match_log2 = 21;
       break;
     case 6:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3;
+      c.features = text | kTwoMixers | kRuns;
       c.table_log2 = 27;
       c.match_log2 = 22;
+      c.search = 1u << kLite;
       break;
     case 7:
-      c.orders = orders({2, 3, 4, 5, 6, 7, 8});
-      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn;
+      c.orders = orders({2, 3, 4, 5, 6, 8});
+      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse;
       c.table_log2 = 28;
       c.match_log2 = 22;
+      c.search = 1u << kLite;
       break;
     case 8:
-      c.orders = orders({2, 3, 4, 5, 6, 7, 8, 12});
-      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn | kWordPos;
+      c.orders = orders({2, 3, 4, 5, 6, 8});
+      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 23;
+      c.search = 1u << kLite;
       break;
     default:  // 9
-      c.orders = orders({2, 3, 4, 5, 6, 7, 8, 10, 12, 16});
-      c.features = kWord | kBigram | kTwoMixers | kRuns | kSparse | kApm3 | kColumn | kWordPos;
+      c.orders = orders({2, 3, 4, 5, 6, 8, 12});
+      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 24;
-      c.counter_limit = 63;
+      c.search = (1u << kLite) | (1u << kNoHighOrders);
       break;
   }
   if (const char* e = std::getenv("LMPACK_XSHIFT")) c.mixer_shift = std::atoi(e);
   if (const char* e = std::getenv("LMPACK_XRATE")) c.mixer_rate = std::atoi(e);
   if (const char* e = std::getenv("LMPACK_XLIMIT")) c.counter_limit = std::atoi(e);
+  if (const char* e = std::getenv("LMPACK_XORDERS")) c.orders = std::strtoul(e, nullptr, 0);
+  if (const char* e = std::getenv("LMPACK_XFEAT")) c.features = std::strtoul(e, nullptr, 0);
+  if (const char* e = std::getenv("LMPACK_XMM")) c.match_min = std::atoi(e);
+  return c;
+}
+
+CmConfig variant_config(const CmConfig& config, int variant) {
+  CmConfig c = config;
+  if (variant == kLite) {
+    c.orders &= (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6);
+    c.features &= kWord | kBigram | kTwoMixers | kRuns;
+  } else if (variant == kNoHighOrders) {
+    c.orders &= (1u << 9) - 1;
+  }
   return c;
 }
 
 // Layout (version 1 of the params): u8 version, u32 orders, u32 features, u8 table_log2,
-// u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate; little-endian.
+// u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate, u8 search; little-endian.
 namespace {
 constexpr std::uint8_t kParamsVersion = 1;
-constexpr std::size_t kParamsSize = 1 + 4 + 4 + 1 + 1 + 1 + 2 + 1 + 1;
+constexpr std::size_t kParamsSize = 1 + 4 + 4 + 1 + 1 + 1 + 2 + 1 + 1 + 1;
 
 void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
@@ -115,6 +135,7 @@ std::vector<std::uint8_t> serialize(const CmConfig& c) {
   put(out, c.counter_limit, 2);
   put(out, c.mixer_shift, 1);
   put(out, c.mixer_rate, 1);
+  put(out, c.search, 1);
   return out;
 }
 
@@ -137,12 +158,14 @@ Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& c) {
   c.counter_limit = static_cast<std::uint16_t>(get(bytes, pos, 2));
   c.mixer_shift = static_cast<std::uint8_t>(get(bytes, pos, 1));
   c.mixer_rate = static_cast<std::uint8_t>(get(bytes, pos, 1));
+  c.search = static_cast<std::uint8_t>(get(bytes, pos, 1));
   const std::uint32_t known_features = (1u << 8) - 1;
   const bool ok = (c.orders & ~0x1fffcu) == 0 && (c.features & ~known_features) == 0 &&
                   c.table_log2 >= 16 && c.table_log2 <= 30 && c.match_log2 >= 10 &&
                   c.match_log2 <= 28 && c.match_min >= 3 && c.match_min <= 32 &&
                   c.counter_limit >= 1 && c.counter_limit <= 63 && c.mixer_shift >= 6 &&
-                  c.mixer_shift <= 16 && c.mixer_rate >= 1 && c.mixer_rate <= 64;
+                  c.mixer_shift <= 16 && c.mixer_rate >= 1 && c.mixer_rate <= 64 &&
+                  (c.search >> kVariants) == 0;
   if (!ok) return {ErrorCode::kCorrupt, "cm model parameters out of range"};
   return Status::ok();
 }

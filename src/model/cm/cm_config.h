@@ -31,12 +31,28 @@ struct CmConfig {
   std::uint16_t counter_limit = 63;   // counter adaptation floor (1..63)
   std::uint8_t mixer_shift = 14;      // mixer learning-rate shift (6..16)
   std::uint8_t mixer_rate = 3;        // mixer learning-rate multiplier (1..64)
+  // Which variants of this config the encoder tries per block (it keeps the smallest and the
+  // payload's first byte names it): bit v set = try variant v. The decoder ignores this field.
+  std::uint8_t search = 0;
 
   int hashed_contexts() const;        // how many slot lookups per nibble
   std::uint64_t memory_bytes() const;
 };
 
 CmConfig config_for_level(int level);
+
+// Variants the encoder may choose per block; all derive from the stored config alone.
+enum Variant : std::uint8_t {
+  kFull = 0,           // the config as stored
+  kLite = 1,           // only orders 2, 3, 4, 6 and the word, bigram, mixer and run features:
+                       // extra contexts dilute the mixer on small blocks
+  kNoHighOrders = 2,   // without orders above 8
+};
+inline constexpr int kVariants = 3;
+CmConfig variant_config(const CmConfig& config, int variant);
+
+// Blocks up to this size also try kLite when `search` asks for it.
+inline constexpr std::uint64_t kLiteSearchMaxBlock = std::uint64_t{1} << 20;
 
 std::vector<std::uint8_t> serialize(const CmConfig& config);
 Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& config);

@@ -1,5 +1,6 @@
 #include "model/cm/predictor.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 
@@ -15,10 +16,26 @@ int input_count(const CmConfig& c) {
 bool is_word_byte(std::uint8_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
+
+
+// log2 of the smallest power of two >= n (at least 1 for n <= 1).
+int ceil_log2(std::uint64_t n) {
+  int k = 0;
+  while ((std::uint64_t{1} << k) < n) ++k;
+  return k;
+}
+
+CmConfig sized_for_block(CmConfig c, std::uint64_t block_size) {
+  const int bits = ceil_log2(block_size);
+  c.table_log2 = static_cast<std::uint8_t>(std::clamp<int>(bits + 7, 16, c.table_log2));
+  c.match_log2 = static_cast<std::uint8_t>(std::clamp<int>(bits + 1, 10, c.match_log2));
+  return c;
+}
+
 }  // namespace
 
-Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
-    : config_(config),
+Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size)
+    : config_(sized_for_block(config, block_size)),
       hist_(hist),
       n_ctx_(config.hashed_contexts()),
       ctx_hash_(n_ctx_, 0),
@@ -33,11 +50,11 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
       run_expected_(n_ctx_, 0),
       run_ctr_(n_ctx_, nullptr),
       run_counters_(static_cast<std::size_t>(n_ctx_) * 16, kCounterInit),
-      table_(config.table_log2),
+      table_(config_.table_log2),
       history_map_(static_cast<std::size_t>(n_ctx_) * kHistoryStates, 32768),
       order0_(256, kCounterInit),
       order1_(65536, kCounterInit),
-      match_(config.match_log2, config.match_min),
+      match_(config_.match_log2, config.match_min),
       mixer1_(input_count(config), 256, config.mixer_rate, config.mixer_shift,
               65536 * 2 / input_count(config)),
       mixer2_(input_count(config), (config.features & kTwoMixers) ? 1024 : 1,
@@ -46,8 +63,12 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist)
               config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
       final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
-      apm2_(65536, 7) {
-  if (config.features & kApm3) apm3_ = std::make_unique<Apm>(1024 * 256, 7);
+      apm2_(65536, 6) {
+  if (config.features & kApm3) {
+    const int bits = std::clamp(ceil_log2(block_size) + 3, 12, 20);
+    apm3_ = std::make_unique<Apm>(std::size_t{1} << bits, 6);
+    apm3_mask_ = (std::size_t{1} << bits) - 1;
+  }
   lookup_slots();
 }
 

@@ -20,7 +20,9 @@ namespace lmpack::model::cm {
 class Predictor {
  public:
   // hist: the block's bytes; byte i must be in place before bit 0 of byte i+1 is predicted.
-  Predictor(const CmConfig& config, const std::uint8_t* hist);
+  // Tables are sized for the block, never beyond the config: a small block gets small tables
+  // (the decoder knows the block size too, so both sides agree).
+  Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size);
 
   // 16-bit probability that the next bit is 1.
   int p() {
@@ -83,7 +85,7 @@ class Predictor {
     int p16;
     if (apm3_) {
       const int a3 =
-          apm3_->refine(st, (hash_finish(hash_combine(c2(), c1())) & 0x3ff) * 256 + c0_);
+          apm3_->refine(st, hash_finish(hash_combine(last_ & 0xffff, c0_)) & apm3_mask_);
       p16 = (p_mix + a2 + 2 * a3 + 2) >> 2;
     } else {
       p16 = (p_mix + 3 * a2 + 2) >> 2;
@@ -96,7 +98,7 @@ class Predictor {
     for (int i = 0; i < n_ctx_; ++i) {
       counter_update(*ctr_[i], bit, limit);
       std::uint16_t& cm = *conf_[i];
-      cm = static_cast<std::uint16_t>(cm + ((((bit << 16) - bit) - cm) >> 6));
+      cm = static_cast<std::uint16_t>(cm + ((((bit << 16) - bit) - cm) >> 7));
     }
     if (runs_) {
       for (int i = 0; i < n_ctx_; ++i) {
@@ -167,6 +169,7 @@ class Predictor {
   bool two_mixers_;
   Apm apm2_;
   std::unique_ptr<Apm> apm3_;
+  std::size_t apm3_mask_ = 0;
 };
 
 }  // namespace lmpack::model::cm
