@@ -17,7 +17,7 @@ void require(bool condition) {
 
 // A valid archive may legitimately ask for up to ~2 GiB of model memory or a huge output (a tiny
 // payload can decode to many bytes). Those inputs test the machine, not the code, so the harness
-// skips decoding them; inspect still runs on everything.
+// skips decoding them; inspect still runs on everything. The cap admits the default level (5).
 constexpr std::uint64_t kMaxOutput = 1 << 20;
 constexpr std::uint64_t kMaxModelMemory = std::uint64_t{96} << 20;
 
