@@ -2,6 +2,7 @@
 // context by interpolating between 33 learned points along the stretched axis.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -13,11 +14,9 @@ class Apm {
  public:
   // contexts: number of distinct contexts; rate: adaptation shift (higher is slower).
   Apm(std::size_t contexts, int rate) : table_(contexts * 33), rate_(rate) {
-    for (std::size_t c = 0; c < contexts; ++c) {
-      for (int j = 0; j < 33; ++j) {
-        table_[c * 33 + j] = static_cast<std::uint16_t>(squash((j - 16) * 128) * 16);
-      }
-    }
+    std::uint16_t row[33];
+    for (int j = 0; j < 33; ++j) row[j] = static_cast<std::uint16_t>(squash((j - 16) * 128) * 16);
+    for (std::size_t c = 0; c < contexts; ++c) std::copy(row, row + 33, &table_[c * 33]);
   }
 
   // st: stretched input probability; returns a 16-bit probability.

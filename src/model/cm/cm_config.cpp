@@ -61,28 +61,28 @@ CmConfig config_for_level(int level) {
       break;
     case 6:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = text | kTwoMixers | kRuns;
+      c.features = text | kTwoMixers | kRuns | kApm2;
       c.table_log2 = 27;
       c.match_log2 = 22;
       c.search = 1u << kLite;
       break;
     case 7:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse;
+      c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse;
       c.table_log2 = 28;
       c.match_log2 = 22;
       c.search = 1u << kLite;
       break;
     case 8:
       c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse | kColumn | kWordPos;
+      c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 23;
       c.search = 1u << kLite;
       break;
     default:  // 9
       c.orders = orders({2, 3, 4, 5, 6, 8, 12});
-      c.features = text | kTwoMixers | kRuns | kApm3 | kSparse | kColumn | kWordPos;
+      c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 24;
       c.search = (1u << kLite) | (1u << kNoHighOrders);
@@ -101,7 +101,7 @@ CmConfig variant_config(const CmConfig& config, int variant) {
   CmConfig c = config;
   if (variant == kLite) {
     c.orders &= (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6);
-    c.features &= kWord | kBigram | kTwoMixers | kRuns;
+    c.features &= kWord | kBigram | kTwoMixers | kRuns | kApm2;
   } else if (variant == kNoHighOrders) {
     c.orders &= (1u << 9) - 1;
   }
@@ -159,7 +159,7 @@ Status deserialize(std::span<const std::uint8_t> bytes, CmConfig& c) {
   c.mixer_shift = static_cast<std::uint8_t>(get(bytes, pos, 1));
   c.mixer_rate = static_cast<std::uint8_t>(get(bytes, pos, 1));
   c.search = static_cast<std::uint8_t>(get(bytes, pos, 1));
-  const std::uint32_t known_features = (1u << 8) - 1;
+  const std::uint32_t known_features = (1u << 9) - 1;
   const bool ok = (c.orders & ~0x1fffcu) == 0 && (c.features & ~known_features) == 0 &&
                   c.table_log2 >= 16 && c.table_log2 <= 30 && c.match_log2 >= 10 &&
                   c.match_log2 <= 28 && c.match_min >= 3 && c.match_min <= 32 &&

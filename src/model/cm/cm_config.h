@@ -20,6 +20,7 @@ enum ContextFeature : std::uint32_t {
   kTwoMixers = 1u << 5, // more weight-set choosers (last byte, match, known contexts) + a final mixer
   kApm3 = 1u << 6,      // a third SSE stage on the order-2 context
   kRuns = 1u << 7,      // per context: the last byte seen there and its run length
+  kApm2 = 1u << 8,      // an SSE stage on the last byte (else only on the partial byte)
 };
 
 struct CmConfig {

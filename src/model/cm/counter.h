@@ -33,8 +33,8 @@ inline void counter_update(std::uint32_t& c, int bit, int limit) {
   const int n = counter_n(c);
   const std::int32_t p = static_cast<std::int32_t>(c >> 16);
   const std::int32_t target = bit ? 65535 : 0;
-  const std::int32_t np = p + static_cast<std::int32_t>(
-                                  (static_cast<std::int64_t>(target - p) * kCounterRates[n]) >> 16);
+  // (target - p) fits 17 signed bits and rate/2 fits 15, so the product fits 32 bits.
+  const std::int32_t np = p + (((target - p) * static_cast<std::int32_t>(kCounterRates[n] >> 1)) >> 15);
   std::uint32_t h = ((c & 1023) << 1) | static_cast<std::uint32_t>(bit);
   if (h >= 1024) h = (h & 511) | 512;  // keep the 9 most recent bits behind the leading 1
   c = (static_cast<std::uint32_t>(np) << 16) | (static_cast<std::uint32_t>(n < limit ? n + 1 : n) << 10) | h;

@@ -63,7 +63,8 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint
               config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
       final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
-      apm2_(65536, 6) {
+      apm1_(256, 6) {
+  if (config.features & kApm2) apm2_ = std::make_unique<Apm>(65536, 6);
   if (config.features & kApm3) {
     const int bits = std::clamp(ceil_log2(block_size) + 3, 12, 20);
     apm3_ = std::make_unique<Apm>(std::size_t{1} << bits, 6);

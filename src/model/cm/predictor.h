@@ -26,29 +26,41 @@ class Predictor {
 
   // 16-bit probability that the next bit is 1.
   int p() {
+    // Locals, not members, inside the loops: stores through x could alias int members and
+    // force reloads otherwise.
     std::int32_t* x = inputs_.data();
-    int k = 0;
+    const int n_ctx = n_ctx_;
     const int j = nibble_index_;
+    const int c0 = c0_;
+    const int bitpos = bitpos_;
+    Slot* const* slots = slots_.data();
+    std::uint32_t** ctr = ctr_.data();
+    std::uint16_t** conf = conf_.data();
+    std::uint16_t* history_map = history_map_.data();
+    int k = 0;
     int known = 0;
-    for (int i = 0; i < n_ctx_; ++i) {
-      std::uint32_t* c = &slots_[i]->counters[j];
-      ctr_[i] = c;
-      const int p12 = counter_p12(*c);
-      const int n = counter_n(*c);
+    for (int i = 0; i < n_ctx; ++i) {
+      std::uint32_t* c = &slots[i]->counters[j];
+      ctr[i] = c;
+      const std::uint32_t v = *c;
+      const int n = counter_n(v);
       known += n > 0;
-      x[k++] = n ? stretch(p12) : 0;
-      std::uint16_t* hm = &history_map_[i * kHistoryStates + counter_history(*c)];
-      conf_[i] = hm;
+      x[k++] = n ? stretch(counter_p12(v)) : 0;
+      std::uint16_t* hm = &history_map[i * kHistoryStates + counter_history(v)];
+      conf[i] = hm;
       x[k++] = stretch(*hm >> 4);
     }
     if (runs_) {
-      for (int i = 0; i < n_ctx_; ++i) {
-        const int rb = run_byte_[i];
-        if (run_count_[i] && ((rb | 0x100) >> (8 - bitpos_)) == c0_) {
-          const int expected = (rb >> (7 - bitpos_)) & 1;
-          std::uint32_t* rc = &run_counters_[i * 16 + (run_count_[i] < 15 ? run_count_[i] : 15)];
+      const std::uint8_t* run_byte = run_byte_.data();
+      const std::uint8_t* run_count = run_count_.data();
+      for (int i = 0; i < n_ctx; ++i) {
+        const int rb = run_byte[i];
+        const int rn = run_count[i];
+        if (rn && ((rb | 0x100) >> (8 - bitpos)) == c0) {
+          const int expected = (rb >> (7 - bitpos)) & 1;
+          std::uint32_t* rc = &run_counters_[i * 16 + (rn < 15 ? rn : 15)];
           run_ctr_[i] = rc;
-          run_expected_[i] = expected;
+          run_expected_[i] = static_cast<std::uint8_t>(expected);
           const int st_ok = stretch(counter_p12(*rc));
           x[k++] = expected ? st_ok : -st_ok;
         } else {
@@ -79,30 +91,39 @@ class Predictor {
       st = final_.mix(final_x_, c0_);
     }
     const int p_mix = squash(st) * 16;
-    // SSE: refine the mixed prediction given the partial byte and the last one or two bytes; the
-    // plain mixer output stays in the average because SSE adapts slowly to new statistics.
-    const int a2 = apm2_.refine(st, (c1() << 8) | c0_);
+    // SSE: refine the mixed prediction given the partial byte and, at higher levels, the last
+    // one or two bytes; the plain mixer output stays in the average because SSE adapts slowly.
     int p16;
-    if (apm3_) {
+    const int a1 = apm1_.refine(st, c0_);
+    if (!apm2_) {
+      p16 = (p_mix + 3 * a1 + 2) >> 2;
+    } else if (!apm3_) {
+      p16 = (p_mix + 3 * apm2_->refine(st, (c1() << 8) | c0_) + 2) >> 2;
+    } else {
+      const int a2 = apm2_->refine(st, (c1() << 8) | c0_);
       const int a3 =
           apm3_->refine(st, hash_finish(hash_combine(last_ & 0xffff, c0_)) & apm3_mask_);
       p16 = (p_mix + a2 + 2 * a3 + 2) >> 2;
-    } else {
-      p16 = (p_mix + 3 * a2 + 2) >> 2;
     }
     return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
   }
 
   void update(int bit) {
     const int limit = config_.counter_limit;
-    for (int i = 0; i < n_ctx_; ++i) {
-      counter_update(*ctr_[i], bit, limit);
-      std::uint16_t& cm = *conf_[i];
-      cm = static_cast<std::uint16_t>(cm + ((((bit << 16) - bit) - cm) >> 7));
+    const int n_ctx = n_ctx_;
+    std::uint32_t* const* ctr = ctr_.data();
+    std::uint16_t* const* conf = conf_.data();
+    const int target16 = (bit << 16) - bit;
+    for (int i = 0; i < n_ctx; ++i) {
+      counter_update(*ctr[i], bit, limit);
+      std::uint16_t& hm = *conf[i];
+      hm = static_cast<std::uint16_t>(hm + ((target16 - hm) >> 7));
     }
     if (runs_) {
-      for (int i = 0; i < n_ctx_; ++i) {
-        if (run_ctr_[i]) counter_update(*run_ctr_[i], bit == run_expected_[i], kCounterMaxLimit);
+      std::uint32_t* const* run_ctr = run_ctr_.data();
+      const std::uint8_t* run_expected = run_expected_.data();
+      for (int i = 0; i < n_ctx; ++i) {
+        if (run_ctr[i]) counter_update(*run_ctr[i], bit == run_expected[i], kCounterMaxLimit);
       }
     }
     counter_update(*ctr_[n_ctx_], bit, limit);
@@ -114,7 +135,8 @@ class Predictor {
       mixer3_.update(bit);
       final_.update(bit);
     }
-    apm2_.update(bit);
+    apm1_.update(bit);
+    if (apm2_) apm2_->update(bit);
     if (apm3_) apm3_->update(bit);
 
     c0_ = (c0_ << 1) | bit;
@@ -167,7 +189,8 @@ class Predictor {
   MatchModel match_;
   Mixer mixer1_, mixer2_, mixer3_, final_;
   bool two_mixers_;
-  Apm apm2_;
+  Apm apm1_;
+  std::unique_ptr<Apm> apm2_;
   std::unique_ptr<Apm> apm3_;
   std::size_t apm3_mask_ = 0;
 };
