@@ -43,6 +43,7 @@ ProcessStats run_process(const std::vector<std::string>& argv, const std::string
     _exit(127);
   }
   int fork_errno = errno;
+  if (pid > 0) set_cleanup_child(pid);
   ::close(in);
   ::close(out);
   if (pid < 0) {
@@ -53,10 +54,12 @@ ProcessStats run_process(const std::vector<std::string>& argv, const std::string
   struct rusage usage {};
   while (::wait4(pid, &status, 0, &usage) < 0) {
     if (errno != EINTR) {
+      set_cleanup_child(0);
       stats.error = "wait4 failed: " + errno_message(errno);
       return stats;
     }
   }
+  set_cleanup_child(0);
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   stats.max_rss_kib = static_cast<std::uint64_t>(usage.ru_maxrss);
   if (WIFSIGNALED(status)) {

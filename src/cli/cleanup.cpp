@@ -15,9 +15,11 @@ constexpr int kSlots = 8;
 
 char g_paths[kSlots][PATH_MAX];
 std::atomic<int> g_state[kSlots];  // 0 free, 1 being written, 2 published
+std::atomic<int> g_child{0};
 static_assert(std::atomic<int>::is_always_lock_free);
 
 void on_fatal_signal(int sig) {
+  if (int child = g_child.load(std::memory_order_acquire); child > 0) kill(child, sig);
   // Files first, then directories (rmdir only succeeds once the files in it are gone).
   for (int i = 0; i < kSlots; ++i) {
     if (g_state[i].load(std::memory_order_acquire) == 2) unlink(g_paths[i]);
@@ -63,6 +65,8 @@ int register_cleanup(const std::string& path) {
   }
   return -1;
 }
+
+void set_cleanup_child(int pid) { g_child.store(pid, std::memory_order_release); }
 
 void unregister_cleanup(int slot) {
   if (slot >= 0 && slot < kSlots) g_state[slot].store(0, std::memory_order_release);

@@ -17,4 +17,8 @@ void install_cleanup_handlers();
 int register_cleanup(const std::string& path);
 void unregister_cleanup(int slot);
 
+// The subprocess currently running (0: none); a fatal signal is passed on to it so an
+// interrupted bench does not leave a codec running.
+void set_cleanup_child(int pid);
+
 }  // namespace lmpack::cli

@@ -110,6 +110,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   auto* output_opt =
       app.add_option("-o,--output", output, "Write to FILE (one input only)")->type_name("FILE");
   app.add_flag("-k,--keep", opt.keep, "Keep (don't delete) input files");
+  app.add_flag("--no-verify", opt.no_verify,
+               "Skip decoding each new archive before writing it (faster; the archive's own "
+               "checksums still guard every later decode)");
   app.add_flag("-f,--force", opt.force,
                "Overwrite existing output; allow compressed data on a terminal");
   auto* test_opt = app.add_flag("-t,--test", test, "Decode and verify archives, write nothing");

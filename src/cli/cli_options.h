@@ -20,6 +20,7 @@ struct Options {
   std::optional<std::string> output;
   bool keep = false;
   bool force = false;
+  bool no_verify = false;  // skip the verification decode after compressing
   bool verbose = false;
   bool quiet = false;
   std::optional<int> level;  // unset: the model's default level

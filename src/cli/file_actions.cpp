@@ -158,13 +158,14 @@ void compress_one(const Options& opt, const Source& source, const Destination& d
   double seconds = seconds_since(start);
 
   // Like flac --verify: decode what was written before trusting it with the user's data.
-  DecompressOptions verify_options;
-  verify_options.threads = opt.threads;
-  verify_options.progress = progress.phase("verifying");
-  std::vector<std::uint8_t> decoded;
-  check(decompress(archive, decoded, verify_options), "verification failed");
-  if (decoded != input) fail("verification failed: decoded data differs from the input");
-  decoded = {};
+  if (!opt.no_verify) {
+    DecompressOptions verify_options;
+    verify_options.threads = opt.threads;
+    verify_options.progress = progress.phase("verifying");
+    std::vector<std::uint8_t> decoded;
+    check(decompress(archive, decoded, verify_options), "verification failed");
+    if (decoded != input) fail("verification failed: decoded data differs from the input");
+  }
   progress.clear();
 
   deliver(opt, source, dest, archive);

@@ -1,7 +1,6 @@
 #include "model/cm/cm_config.h"
 
 #include <bit>
-#include <cstdlib>
 #include <string>
 
 namespace lmpack::model::cm {
@@ -49,38 +48,37 @@ CmConfig config_for_level(int level) {
       break;
     case 4:
       c.orders = orders({2, 3, 4, 6});
-      c.features = text | kTwoMixers;
+      c.features = kWord;
       c.table_log2 = 25;
-      c.match_log2 = 20;
+      c.match_log2 = 21;
       break;
-    case 5:
+    case 5:  // the default: the most ratio per second
       c.orders = orders({2, 3, 4, 6});
-      c.features = text | kTwoMixers | kRuns;
-      c.table_log2 = 26;
+      c.features = kWord | kTwoMixers;
+      c.table_log2 = 25;
       c.match_log2 = 21;
       break;
     case 6:
+      c.orders = orders({2, 3, 4, 6});
+      c.features = text | kTwoMixers | kRuns | kApm2;
+      c.table_log2 = 26;
+      c.match_log2 = 22;
+      break;
+    case 7:
       c.orders = orders({2, 3, 4, 5, 6, 8});
       c.features = text | kTwoMixers | kRuns | kApm2;
       c.table_log2 = 27;
       c.match_log2 = 22;
       c.search = 1u << kLite;
       break;
-    case 7:
+    case 8:
       c.orders = orders({2, 3, 4, 5, 6, 8});
       c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse;
       c.table_log2 = 28;
-      c.match_log2 = 22;
-      c.search = 1u << kLite;
-      break;
-    case 8:
-      c.orders = orders({2, 3, 4, 5, 6, 8});
-      c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse | kColumn | kWordPos;
-      c.table_log2 = 29;
       c.match_log2 = 23;
       c.search = 1u << kLite;
       break;
-    default:  // 9
+    default:  // 9, the strongest (--best)
       c.orders = orders({2, 3, 4, 5, 6, 8, 12});
       c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
@@ -88,12 +86,6 @@ CmConfig config_for_level(int level) {
       c.search = (1u << kLite) | (1u << kNoHighOrders);
       break;
   }
-  if (const char* e = std::getenv("LMPACK_XSHIFT")) c.mixer_shift = std::atoi(e);
-  if (const char* e = std::getenv("LMPACK_XRATE")) c.mixer_rate = std::atoi(e);
-  if (const char* e = std::getenv("LMPACK_XLIMIT")) c.counter_limit = std::atoi(e);
-  if (const char* e = std::getenv("LMPACK_XORDERS")) c.orders = std::strtoul(e, nullptr, 0);
-  if (const char* e = std::getenv("LMPACK_XFEAT")) c.features = std::strtoul(e, nullptr, 0);
-  if (const char* e = std::getenv("LMPACK_XMM")) c.match_min = std::atoi(e);
   return c;
 }
 

@@ -17,12 +17,27 @@ inline constexpr int kSquashKnots[33] = {1,    2,    4,    6,    10,   17,   27,
 
 // squash(x) = 4096 / (1 + e^(-x/256)), by linear interpolation between knots every 128 units.
 // The knots are that formula rounded to integers (computed offline, fixed here forever).
-constexpr int squash(int x) {
+constexpr int squash_interpolated(int x) {
 if (x > 2047) x = 2047;
   if (x < -2047) x = -2047;
   const int i = (x + 2048) >> 7;
   const int frac = (x + 2048) & 127;
   return (kSquashKnots[i] * (128 - frac) + kSquashKnots[i + 1] * frac + 64) >> 7;
+}
+
+// The same values tabulated once at compile time: squash runs several times per coded bit.
+constexpr std::array<std::int16_t, 4095> make_squash_table() {
+  std::array<std::int16_t, 4095> table{};
+  for (int x = -2047; x <= 2047; ++x) table[x + 2047] = static_cast<std::int16_t>(squash_interpolated(x));
+  return table;
+}
+
+inline constexpr std::array<std::int16_t, 4095> kSquashTable = make_squash_table();
+
+inline int squash(int x) {
+  if (x > 2047) x = 2047;
+  if (x < -2047) x = -2047;
+  return kSquashTable[x + 2047];
 }
 
 // stretch(p) = the x whose squash(x) is nearest p from below: the inverse of squash on 0..4095.
@@ -31,7 +46,7 @@ constexpr std::array<std::int16_t, 4096> make_stretch_table() {
   std::array<std::int16_t, 4096> table{};
   int pi = 0;
   for (int x = -2047; x <= 2047; ++x) {
-    const int v = squash(x);
+    const int v = squash_interpolated(x);
     for (int p = pi; p <= v; ++p) table[p] = static_cast<std::int16_t>(x);
     pi = v + 1;
   }

@@ -55,15 +55,18 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint
       order0_(256, kCounterInit),
       order1_(65536, kCounterInit),
       match_(config_.match_log2, config.match_min),
-      mixer1_(input_count(config), 256, config.mixer_rate, config.mixer_shift,
-              65536 * 2 / input_count(config)),
-      mixer2_(input_count(config), (config.features & kTwoMixers) ? 1024 : 1,
-              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
-      mixer3_(input_count(config), (config.features & kTwoMixers) ? (n_ctx_ + 1) * 8 : 1,
-              config.mixer_rate, config.mixer_shift, 65536 * 2 / input_count(config)),
+      mixer1_(input_count(config), (config.features & kTwoMixers) ? 1 : 256, config.mixer_rate,
+              config.mixer_shift, 65536 * 2 / input_count(config)),
       final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
       apm1_(256, 6) {
+  if (two_mixers_) {
+    // Weight sets chosen by: the partial byte; the last byte and match state; how many contexts
+    // have seen this spot before, and the bit position.
+    const int sets[3] = {256, 1024, (n_ctx_ + 1) * 8};
+    mixers_ = std::make_unique<MixerTriple>(input_count(config), sets, config.mixer_rate,
+                                            config.mixer_shift, 65536 * 2 / input_count(config));
+  }
   if (config.features & kApm2) apm2_ = std::make_unique<Apm>(65536, 6);
   if (config.features & kApm3) {
     const int bits = std::clamp(ceil_log2(block_size) + 3, 12, 20);

@@ -79,16 +79,20 @@ class Predictor {
     k += MatchModel::kInputs;
     x[k++] = 256;
 
-    int st = mixer1_.mix(x, c0_);
+    int st;
     if (two_mixers_) {
       const int lb = match_.length_bucket();
-      const int st2 = mixer2_.mix(x, c1() * 4 + (lb == 0 ? 0 : (lb < 16 ? 1 : (lb < 32 ? 2 : 3))));
-      const int st3 = mixer3_.mix(x, known * 8 + bitpos_);
-      final_x_[0] = st;
-      final_x_[1] = st2;
-      final_x_[2] = st3;
+      const int sets[3] = {c0_, c1() * 4 + (lb == 0 ? 0 : (lb < 16 ? 1 : (lb < 32 ? 2 : 3))),
+                           known * 8 + bitpos_};
+      int sts[3];
+      mixers_->mix(x, sets, sts);
+      final_x_[0] = sts[0];
+      final_x_[1] = sts[1];
+      final_x_[2] = sts[2];
       final_x_[3] = 256;
       st = final_.mix(final_x_, c0_);
+    } else {
+      st = mixer1_.mix(x, c0_);
     }
     const int p_mix = squash(st) * 16;
     // SSE: refine the mixed prediction given the partial byte and, at higher levels, the last
@@ -129,11 +133,11 @@ class Predictor {
     counter_update(*ctr_[n_ctx_], bit, limit);
     counter_update(*ctr_[n_ctx_ + 1], bit, limit);
     match_.update(bit);
-    mixer1_.update(bit);
     if (two_mixers_) {
-      mixer2_.update(bit);
-      mixer3_.update(bit);
+      mixers_->update(bit);
       final_.update(bit);
+    } else {
+      mixer1_.update(bit);
     }
     apm1_.update(bit);
     if (apm2_) apm2_->update(bit);
@@ -187,7 +191,9 @@ class Predictor {
   std::vector<std::uint32_t> order0_;      // [256]
   std::vector<std::uint32_t> order1_;      // [65536]
   MatchModel match_;
-  Mixer mixer1_, mixer2_, mixer3_, final_;
+  Mixer mixer1_;                        // levels without kTwoMixers
+  std::unique_ptr<MixerTriple> mixers_;  // levels with kTwoMixers, then final_
+  Mixer final_;
   bool two_mixers_;
   Apm apm1_;
   std::unique_ptr<Apm> apm2_;
