@@ -16,7 +16,12 @@ int CmConfig::hashed_contexts() const {
 }
 
 std::uint64_t CmConfig::memory_bytes() const {
-  return (std::uint64_t{1} << table_log2) + (std::uint64_t{4} << match_log2) + (1u << 20);
+  // Slot table, match index, SSE tables (33 16-bit points per context), and ~1 MiB of mixers,
+  // history maps and direct order-0/1 counters.
+  std::uint64_t bytes = (std::uint64_t{1} << table_log2) + (std::uint64_t{4} << match_log2);
+  if (features & kApm2) bytes += std::uint64_t{65536} * 33 * 2;
+  if (features & kApm3) bytes += (std::uint64_t{1} << 20) * 33 * 2;
+  return bytes + (1u << 20);
 }
 
 CmConfig config_for_level(int level) {
@@ -63,6 +68,7 @@ CmConfig config_for_level(int level) {
       c.features = text | kTwoMixers | kRuns | kApm2;
       c.table_log2 = 26;
       c.match_log2 = 22;
+      c.search = 1u << kLite;
       break;
     case 7:
       c.orders = orders({2, 3, 4, 5, 6, 8});
@@ -93,7 +99,7 @@ CmConfig variant_config(const CmConfig& config, int variant) {
   CmConfig c = config;
   if (variant == kLite) {
     c.orders &= (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6);
-    c.features &= kWord | kBigram | kTwoMixers | kRuns | kApm2;
+    c.features &= kWord | kTwoMixers;
   } else if (variant == kNoHighOrders) {
     c.orders &= (1u << 9) - 1;
   }

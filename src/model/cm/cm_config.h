@@ -45,7 +45,7 @@ CmConfig config_for_level(int level);
 // Variants the encoder may choose per block; all derive from the stored config alone.
 enum Variant : std::uint8_t {
   kFull = 0,           // the config as stored
-  kLite = 1,           // only orders 2, 3, 4, 6 and the word, bigram, mixer and run features:
+  kLite = 1,           // level 5's model: orders 2, 3, 4, 6, the word model and the mixers;
                        // extra contexts dilute the mixer on small blocks
   kNoHighOrders = 2,   // without orders above 8
 };

@@ -1,0 +1,77 @@
+// Archives written by earlier builds (tests/golden/) must keep decoding, and damaged ones must
+// keep failing with the same error: the archive format is a promise.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "lmpack/lmpack.h"
+
+namespace lmpack {
+namespace {
+
+std::vector<std::uint8_t> read_golden(const std::string& name) {
+  std::ifstream f(std::string(LMPACK_GOLDEN_DIR) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(f.good()) << name;
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+struct MustDecode {
+  const char* archive;
+  const char* original;  // nullptr: the empty file
+};
+
+class GoldenDecode : public ::testing::TestWithParam<MustDecode> {};
+
+TEST_P(GoldenDecode, DecodesToTheOriginal) {
+  const auto archive = read_golden(GetParam().archive);
+  const auto expected =
+      GetParam().original ? read_golden(GetParam().original) : std::vector<std::uint8_t>{};
+  std::vector<std::uint8_t> out;
+  const Status s = decompress(archive, out);
+  ASSERT_TRUE(s.is_ok()) << error_code_name(s.code()) << ": " << s.message();
+  EXPECT_EQ(out, expected);
+  DecompressOptions two;
+  two.threads = 2;
+  ASSERT_TRUE(decompress(archive, out, two).is_ok());
+  EXPECT_EQ(out, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Golden, GoldenDecode,
+    ::testing::Values(MustDecode{"gpl-3-head.L1.lmp", "gpl-3-head.txt"},
+                      MustDecode{"gpl-3-head.L5.lmp", "gpl-3-head.txt"},
+                      MustDecode{"gpl-3-head.L9.lmp", "gpl-3-head.txt"},
+                      MustDecode{"gpl-3-head.L3.blocks.lmp", "gpl-3-head.txt"},
+                      MustDecode{"empty.lmp", nullptr},
+                      MustDecode{"random-3000.lmp", "random-3000.bin"},
+                      MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"}));
+
+struct MustFail {
+  const char* archive;
+  ErrorCode code;
+};
+
+class GoldenReject : public ::testing::TestWithParam<MustFail> {};
+
+TEST_P(GoldenReject, FailsWithTheSameError) {
+  const auto archive = read_golden(GetParam().archive);
+  std::vector<std::uint8_t> out;
+  const Status s = decompress(archive, out);
+  EXPECT_EQ(s.code(), GetParam().code) << s.message();
+  EXPECT_FALSE(s.message().empty());
+  EXPECT_TRUE(out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Golden, GoldenReject,
+    ::testing::Values(MustFail{"fail-truncated.lmp", ErrorCode::kTruncated},
+                      MustFail{"fail-payload-bitflip.lmp", ErrorCode::kChecksumMismatch},
+                      MustFail{"fail-future-version.lmp", ErrorCode::kUnsupportedVersion},
+                      MustFail{"fail-bad-magic.lmp", ErrorCode::kNotAnArchive},
+                      MustFail{"fail-trailer-bitflip.lmp", ErrorCode::kCorrupt}));
+
+}  // namespace
+}  // namespace lmpack
