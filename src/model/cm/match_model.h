@@ -18,6 +18,7 @@ class MatchModel {
         min_len_(min_len), counters_(64 * 2, kCounterInit) {}
 
   static constexpr int kInputs = 2;
+  static constexpr std::size_t kMaxVerify = 32;
 
   // Called after each whole byte; hist[0..pos) is the data so far.
   void byte_update(const std::uint8_t* hist, std::size_t pos) {
@@ -34,9 +35,11 @@ class MatchModel {
       if (len_ == 0) {
         const std::uint32_t cand = index_[slot];
         if (cand > 0) {
-          // Verify backwards: hash collisions give no match rather than a wrong one.
+          // Verify backwards: hash collisions give no match rather than a wrong one. The scan
+          // stops at kMaxVerify, beyond which the length buckets no longer differ much: an
+          // unbounded scan costs O(length) per lost match on repetitive data.
           std::size_t n = 0;
-          while (n < cand && n < 65535 && hist[cand - 1 - n] == hist[pos - 1 - n]) ++n;
+          while (n < cand && n < kMaxVerify && hist[cand - 1 - n] == hist[pos - 1 - n]) ++n;
           if (n >= static_cast<std::size_t>(min_len_)) {
             len_ = static_cast<int>(n);
             ptr_ = cand;
