@@ -51,6 +51,15 @@ class MatchModel {
     expected_byte_ = len_ > 0 ? hist[ptr_] | 0x100 : 0;
   }
 
+  // Starts loading the index entry byte_update() will read if the byte at pos is `next`.
+  void prefetch(const std::uint8_t* hist, std::size_t pos, std::uint8_t next) const {
+    if (pos + 1 < static_cast<std::size_t>(min_len_)) return;
+    std::uint64_t h = 0;
+    for (std::size_t i = pos + 1 - min_len_; i < pos; ++i) h = hash_combine(h, hist[i]);
+    h = hash_combine(h, next);
+    __builtin_prefetch(&index_[hash_finish(h) & mask_]);
+  }
+
   // Adds inputs for the next bit; c0 is the partial byte with its leading 1, bit its position.
   void predict(int c0, int bitpos, std::int32_t* x) {
     if (expected_byte_ && (expected_byte_ >> (8 - bitpos)) == c0) {

@@ -139,6 +139,26 @@ void Predictor::byte_done() {
   lookup_slots();
 }
 
+// With one bit of the byte left, the next byte's order-N slots and match index entry are one of
+// two: start loading both so byte_done() and lookup_slots() find them in cache. Changes nothing
+// but timing.
+void Predictor::prefetch_next_byte() {
+  const std::uint8_t* h = hist_;
+  const std::size_t end = pos_ + 1;  // the byte being coded will sit at pos_
+  for (int b = 0; b < 2; ++b) {
+    const std::uint8_t c = static_cast<std::uint8_t>((c0_ << 1) | b);
+    for (std::uint32_t orders = config_.orders; orders; orders &= orders - 1) {
+      const int order = std::countr_zero(orders);
+      std::uint64_t v = 0x100 + order;
+      const std::size_t n = end < static_cast<std::size_t>(order) ? end : order;
+      for (std::size_t i = end - n; i + 1 < end; ++i) v = hash_combine(v, h[i]);
+      v = hash_combine(v, c);
+      table_.prefetch(hash_finish(v + 0x9e3779b97f4a7c15ull));
+    }
+    match_.prefetch(h, pos_, c);
+  }
+}
+
 void Predictor::lookup_slots() {
   nibble_index_ = 0;
   std::uint64_t hashes[64];

@@ -150,6 +150,8 @@ class Predictor {
       byte_done();
     } else if (bitpos_ == 4) {
       lookup_slots();
+    } else if (bitpos_ == 7) {
+      prefetch_next_byte();
     }
   }
 
@@ -158,6 +160,7 @@ class Predictor {
   int c2() const { return static_cast<int>((last_ >> 8) & 0xff); }
   void byte_done();
   void lookup_slots();
+  void prefetch_next_byte();
 
   CmConfig config_;
   const std::uint8_t* hist_;
