@@ -98,9 +98,8 @@ class Predictor {
     // SSE: refine the mixed prediction given the partial byte and, at higher levels, the last
     // one or two bytes; the plain mixer output stays in the average because SSE adapts slowly.
     int p16;
-    const int a1 = apm1_.refine(st, c0_);
     if (!apm2_) {
-      p16 = (p_mix + 3 * a1 + 2) >> 2;
+      p16 = (p_mix + 3 * apm1_.refine(st, c0_) + 2) >> 2;
     } else if (!apm3_) {
       p16 = (p_mix + 3 * apm2_->refine(st, (c1() << 8) | c0_) + 2) >> 2;
     } else {
@@ -139,8 +138,11 @@ class Predictor {
     } else {
       mixer1_.update(bit);
     }
-    apm1_.update(bit);
-    if (apm2_) apm2_->update(bit);
+    if (apm2_) {
+      apm2_->update(bit);
+    } else {
+      apm1_.update(bit);
+    }
     if (apm3_) apm3_->update(bit);
 
     c0_ = (c0_ << 1) | bit;
