@@ -22,7 +22,8 @@ class CmCodec final : public BlockCodec {
     std::vector<std::uint8_t> best;
     for (int v = 0; v < kVariants; ++v) {
       const bool wanted = v == kFull || (config_.search >> v & 1);
-      if (!wanted || (v == kLite && block.size() > kLiteSearchMaxBlock)) continue;
+      const bool small_only = v == kLite || v == kLevel6;
+      if (!wanted || (small_only && block.size() > kLiteSearchMaxBlock)) continue;
       const CmConfig c = variant_config(config_, v);
       if (v != kFull && c.orders == config_.orders && c.features == config_.features) continue;
       std::vector<std::uint8_t> coded{static_cast<std::uint8_t>(v)};

@@ -75,21 +75,21 @@ CmConfig config_for_level(int level) {
       c.features = text | kTwoMixers | kRuns | kApm2;
       c.table_log2 = 27;
       c.match_log2 = 22;
-      c.search = 1u << kLite;
+      c.search = (1u << kLite) | (1u << kLevel6);
       break;
     case 8:
       c.orders = orders({2, 3, 4, 5, 6, 8});
       c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse;
       c.table_log2 = 28;
       c.match_log2 = 23;
-      c.search = 1u << kLite;
+      c.search = (1u << kLite) | (1u << kLevel6);
       break;
     default:  // 9, the strongest (--best)
       c.orders = orders({2, 3, 4, 5, 6, 8, 12});
       c.features = text | kTwoMixers | kRuns | kApm2 | kApm3 | kSparse | kColumn | kWordPos;
       c.table_log2 = 29;
       c.match_log2 = 24;
-      c.search = (1u << kLite) | (1u << kNoHighOrders);
+      c.search = (1u << kLite) | (1u << kLevel6) | (1u << kNoHighOrders);
       break;
   }
   return c;
@@ -97,9 +97,10 @@ CmConfig config_for_level(int level) {
 
 CmConfig variant_config(const CmConfig& config, int variant) {
   CmConfig c = config;
-  if (variant == kLite) {
+  if (variant == kLite || variant == kLevel6) {
     c.orders &= (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6);
-    c.features &= kWord | kTwoMixers;
+    c.features &= variant == kLite ? (kWord | kTwoMixers)
+                                   : (kWord | kBigram | kTwoMixers | kRuns | kApm2);
   } else if (variant == kNoHighOrders) {
     c.orders &= (1u << 9) - 1;
   }

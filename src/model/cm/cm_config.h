@@ -48,11 +48,12 @@ enum Variant : std::uint8_t {
   kLite = 1,           // level 5's model: orders 2, 3, 4, 6, the word model and the mixers;
                        // extra contexts dilute the mixer on small blocks
   kNoHighOrders = 2,   // without orders above 8
+  kLevel6 = 3,         // level 6's model: kLite plus the bigram, run model and last-byte SSE
 };
-inline constexpr int kVariants = 3;
+inline constexpr int kVariants = 4;
 CmConfig variant_config(const CmConfig& config, int variant);
 
-// Blocks up to this size also try kLite when `search` asks for it.
+// Blocks up to this size also try kLite and kLevel6 when `search` asks for them.
 inline constexpr std::uint64_t kLiteSearchMaxBlock = std::uint64_t{1} << 20;
 
 std::vector<std::uint8_t> serialize(const CmConfig& config);
