@@ -2,6 +2,7 @@
 // keep failing with the same error: the archive format is a promise.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -16,6 +17,14 @@ std::vector<std::uint8_t> read_golden(const std::string& name) {
   std::ifstream f(std::string(LMPACK_GOLDEN_DIR) + "/" + name, std::ios::binary);
   EXPECT_TRUE(f.good()) << name;
   return {std::istreambuf_iterator<char>(f), {}};
+}
+
+// A gtest-safe name from an archive's file name: letters and digits kept, the rest '_'.
+std::string test_name(const char* file) {
+  std::string name;
+  for (const char* c = file; *c; ++c)
+    name += std::isalnum(static_cast<unsigned char>(*c)) ? *c : '_';
+  return name;
 }
 
 struct MustDecode {
@@ -47,7 +56,8 @@ INSTANTIATE_TEST_SUITE_P(
                       MustDecode{"gpl-3-head.L3.blocks.lmp", "gpl-3-head.txt"},
                       MustDecode{"empty.lmp", nullptr},
                       MustDecode{"random-3000.lmp", "random-3000.bin"},
-                      MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"}));
+                      MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"}),
+    [](const ::testing::TestParamInfo<MustDecode>& info) { return test_name(info.param.archive); });
 
 struct MustFail {
   const char* archive;
@@ -71,7 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
                       MustFail{"fail-payload-bitflip.lmp", ErrorCode::kChecksumMismatch},
                       MustFail{"fail-future-version.lmp", ErrorCode::kUnsupportedVersion},
                       MustFail{"fail-bad-magic.lmp", ErrorCode::kNotAnArchive},
-                      MustFail{"fail-trailer-bitflip.lmp", ErrorCode::kCorrupt}));
+                      MustFail{"fail-trailer-bitflip.lmp", ErrorCode::kCorrupt}),
+    [](const ::testing::TestParamInfo<MustFail>& info) { return test_name(info.param.archive); });
 
 }  // namespace
 }  // namespace lmpack
