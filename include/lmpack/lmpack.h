@@ -50,10 +50,10 @@ struct BlockInfo {
 
 struct ArchiveInfo {
   std::uint32_t format_version = 0;
-  std::string media;        // e.g. "bytes"
-  std::string model;        // e.g. "cm", or "stored" for an archive with no model
-  int level = 0;            // model level the archive was made with
-  std::string model_desc;   // human-readable model description, e.g. "cm level 5 (mem 96 MiB)"
+  std::string media;       // e.g. "bytes"
+  std::string model;       // e.g. "cm", or "stored" for an archive with no model
+  int level = 0;           // model level the archive was made with
+  std::string model_desc;  // human-readable model description, e.g. "cm level 5 (mem 96 MiB)"
   std::uint64_t original_size = 0;
   std::uint64_t archive_size = 0;
   std::uint64_t block_size = 0;

@@ -17,8 +17,8 @@ enum class ErrorCode : int {
   kChecksumMismatch = 6,    // decoded data does not match the stored checksum
   kUnknownModel = 7,        // archive names a model this build does not have
   kOutOfMemory = 8,
-  kCancelled = 9,           // progress callback asked to stop
-  kIo = 10,                 // file system errors (used by the CLI layer)
+  kCancelled = 9,  // progress callback asked to stop
+  kIo = 10,        // file system errors (used by the CLI layer)
   kInternal = 11,
 };
 

@@ -36,8 +36,7 @@ struct Plan {
   std::uint64_t block_size = 0;
 };
 
-Status plan_compression(std::span<const std::uint8_t> input, const CompressOptions& o,
-                        Plan& plan) {
+Status plan_compression(std::span<const std::uint8_t> input, const CompressOptions& o, Plan& plan) {
   if (o.media == "auto" || o.media.empty()) {
     plan.media = &media::sniff(input);
   } else {
@@ -84,7 +83,9 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
   header.block_size = plan.block_size;
 
   const std::size_t n_blocks =
-      input.empty() ? 0 : static_cast<std::size_t>((input.size() + plan.block_size - 1) / plan.block_size);
+      input.empty()
+          ? 0
+          : static_cast<std::size_t>((input.size() + plan.block_size - 1) / plan.block_size);
   std::vector<BlockEntry> blocks(n_blocks);
   std::vector<std::vector<std::uint8_t>> payloads(n_blocks);
 
@@ -129,7 +130,8 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
     header.level = 0;
     header.model_params.clear();
     BlockEntry whole{input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)};
-    std::vector<std::vector<std::uint8_t>> raw(1, std::vector<std::uint8_t>(input.begin(), input.end()));
+    std::vector<std::vector<std::uint8_t>> raw(
+        1, std::vector<std::uint8_t>(input.begin(), input.end()));
     archive.clear();
     format::write_archive(header, {whole}, raw, checksum, archive);
   }
@@ -194,8 +196,8 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
     }
     return Status::ok();
   };
-  if (Status s = engine::run_blocks(a.blocks.size(), o.threads, a.header.original_size,
-                                    o.progress, job);
+  if (Status s =
+          engine::run_blocks(a.blocks.size(), o.threads, a.header.original_size, o.progress, job);
       !s) {
     return s;
   }

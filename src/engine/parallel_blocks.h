@@ -13,7 +13,8 @@ namespace lmpack::engine {
 // job(block, add_progress) processes one block; add_progress(bytes) counts finished input bytes
 // and throws Cancelled if the user asked to stop. Returns kCancelled, or the first failure any
 // job reported (lowest block index first), or ok.
-using BlockJob = std::function<Status(std::size_t block, const std::function<void(std::uint64_t)>&)>;
+using BlockJob =
+    std::function<Status(std::size_t block, const std::function<void(std::uint64_t)>&)>;
 
 struct Cancelled {};
 

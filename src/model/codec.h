@@ -31,8 +31,8 @@ class BlockCodec {
 
 // A registered model family.
 struct ModelFamily {
-  std::uint8_t id;           // stored in archives; never reuse an id
-  std::string name;          // CLI name, e.g. "cm"
+  std::uint8_t id;   // stored in archives; never reuse an id
+  std::string name;  // CLI name, e.g. "cm"
   int default_level;
   int best_level;
   // Default block size for a level (bytes).

@@ -15,8 +15,8 @@ namespace lmpack::model::cm {
 namespace {
 
 std::vector<std::uint8_t> sample_text(std::size_t n) {
-  const std::string words[] = {"the ", "quick ", "brown ", "fox ", "jumps ", "over ", "lazy ",
-                               "dog. ", "And ", "then\n"};
+  const std::string words[] = {"the ",  "quick ", "brown ", "fox ", "jumps ",
+                               "over ", "lazy ",  "dog. ",  "And ", "then\n"};
   std::mt19937 rng(7);
   std::vector<std::uint8_t> out;
   while (out.size() < n) {
@@ -146,7 +146,8 @@ TEST(CmCodec, RoundTripsEveryLevel) {
 }
 
 TEST(CmCodec, RoundTripsEdgeInputs) {
-  std::vector<std::vector<std::uint8_t>> inputs = {{}, {0}, {255}, std::vector<std::uint8_t>(5000, 0)};
+  std::vector<std::vector<std::uint8_t>> inputs = {
+      {}, {0}, {255}, std::vector<std::uint8_t>(5000, 0)};
   std::vector<std::uint8_t> all(256);
   for (int i = 0; i < 256; ++i) all[i] = static_cast<std::uint8_t>(i);
   inputs.push_back(all);

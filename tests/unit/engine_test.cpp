@@ -76,8 +76,7 @@ TEST(Engine, RejectsBadOptions) {
 
 // Builds an archive by hand around one model block.
 std::vector<std::uint8_t> hand_made(std::uint8_t model_id, std::vector<std::uint8_t> params,
-                                    std::uint64_t claimed_size,
-                                    std::vector<std::uint8_t> payload) {
+                                    std::uint64_t claimed_size, std::vector<std::uint8_t> payload) {
   format::Header h;
   h.model_id = model_id;
   h.level = 5;

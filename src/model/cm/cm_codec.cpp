@@ -15,7 +15,6 @@ class CmCodec final : public BlockCodec {
  public:
   explicit CmCodec(const CmConfig& config) : config_(config) {}
 
-
   // Payload: one byte naming the variant, then the arithmetic-coded bits.
   void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
               const BlockProgress& progress) override {
@@ -84,8 +83,8 @@ class CmCodec final : public BlockCodec {
 };
 
 std::uint64_t block_size_for(int level) {
-  return level <= 3 ? (std::uint64_t{8} << 20) : (level <= 6 ? (std::uint64_t{16} << 20)
-                                                              : (std::uint64_t{32} << 20));
+  return level <= 3 ? (std::uint64_t{8} << 20)
+                    : (level <= 6 ? (std::uint64_t{16} << 20) : (std::uint64_t{32} << 20));
 }
 
 std::uint64_t memory_for(int level) { return config_for_level(level).memory_bytes(); }
@@ -105,8 +104,8 @@ Status make_codec(int level, std::span<const std::uint8_t> params,
 }  // namespace
 
 const ModelFamily& cm_family() {
-  static const ModelFamily family{1, "cm", 5, 9, block_size_for, memory_for, params_for,
-                                  make_codec};
+  static const ModelFamily family{1,          "cm",       5,         9, block_size_for,
+                                  memory_for, params_for, make_codec};
   return family;
 }
 

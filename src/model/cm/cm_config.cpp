@@ -99,8 +99,8 @@ CmConfig variant_config(const CmConfig& config, int variant) {
   CmConfig c = config;
   if (variant == kLite || variant == kLevel6) {
     c.orders &= (1u << 2) | (1u << 3) | (1u << 4) | (1u << 6);
-    c.features &= variant == kLite ? (kWord | kTwoMixers)
-                                   : (kWord | kBigram | kTwoMixers | kRuns | kApm2);
+    c.features &=
+        variant == kLite ? (kWord | kTwoMixers) : (kWord | kBigram | kTwoMixers | kRuns | kApm2);
   } else if (variant == kNoHighOrders) {
     c.orders &= (1u << 9) - 1;
   }
@@ -108,7 +108,8 @@ CmConfig variant_config(const CmConfig& config, int variant) {
 }
 
 // Layout (version 1 of the params): u8 version, u32 orders, u32 features, u8 table_log2,
-// u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate, u8 search; little-endian.
+// u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate, u8 search;
+// little-endian.
 namespace {
 constexpr std::uint8_t kParamsVersion = 1;
 constexpr std::size_t kParamsSize = 1 + 4 + 4 + 1 + 1 + 1 + 2 + 1 + 1 + 1;

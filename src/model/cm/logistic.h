@@ -11,14 +11,14 @@ namespace lmpack::model::cm {
 // The knots of squash: 4096 / (1 + e^(-x/256)) at x = -2048, -1920, ..., 2048, rounded
 // (computed offline, fixed here forever).
 inline constexpr int kSquashKnots[33] = {1,    2,    4,    6,    10,   17,   27,   45,   74,
-                                    120,  194,  311,  488,  747,  1102, 1546, 2048, 2550,
-                                    2994, 3349, 3608, 3785, 3902, 3976, 4022, 4051, 4069,
-                                    4079, 4086, 4090, 4092, 4094, 4095};
+                                         120,  194,  311,  488,  747,  1102, 1546, 2048, 2550,
+                                         2994, 3349, 3608, 3785, 3902, 3976, 4022, 4051, 4069,
+                                         4079, 4086, 4090, 4092, 4094, 4095};
 
 // squash(x) = 4096 / (1 + e^(-x/256)), by linear interpolation between knots every 128 units.
 // The knots are that formula rounded to integers (computed offline, fixed here forever).
 constexpr int squash_interpolated(int x) {
-if (x > 2047) x = 2047;
+  if (x > 2047) x = 2047;
   if (x < -2047) x = -2047;
   const int i = (x + 2048) >> 7;
   const int frac = (x + 2048) & 127;
@@ -28,7 +28,8 @@ if (x > 2047) x = 2047;
 // The same values tabulated once at compile time: squash runs several times per coded bit.
 constexpr std::array<std::int16_t, 4095> make_squash_table() {
   std::array<std::int16_t, 4095> table{};
-  for (int x = -2047; x <= 2047; ++x) table[x + 2047] = static_cast<std::int16_t>(squash_interpolated(x));
+  for (int x = -2047; x <= 2047; ++x)
+    table[x + 2047] = static_cast<std::int16_t>(squash_interpolated(x));
   return table;
 }
 

@@ -14,8 +14,10 @@ namespace lmpack::model::cm {
 class MatchModel {
  public:
   MatchModel(int index_log2, int min_len)
-      : index_(std::size_t{1} << index_log2, 0), mask_((std::size_t{1} << index_log2) - 1),
-        min_len_(min_len), counters_(64 * 2, kCounterInit) {}
+      : index_(std::size_t{1} << index_log2, 0),
+        mask_((std::size_t{1} << index_log2) - 1),
+        min_len_(min_len),
+        counters_(64 * 2, kCounterInit) {}
 
   static constexpr int kInputs = 2;
   static constexpr std::size_t kMaxVerify = 32;

@@ -48,9 +48,7 @@ class Mixer {
     return st;
   }
 
-  void update(int bit) {
-    mixer_train(x_, w_, weights_.n(), ((bit << 12) - pr_) * lr_, shift_);
-  }
+  void update(int bit) { mixer_train(x_, w_, weights_.n(), ((bit << 12) - pr_) * lr_, shift_); }
 
  private:
   MixerWeights weights_;

@@ -22,16 +22,15 @@ LMPACK_CLONES std::int32_t mixer_dot(const std::int32_t* __restrict x,
   return sum;
 }
 
-LMPACK_CLONES void mixer_train(const std::int32_t* __restrict x, std::int32_t* __restrict w,
-                               int n, int err, int shift) {
+LMPACK_CLONES void mixer_train(const std::int32_t* __restrict x, std::int32_t* __restrict w, int n,
+                               int err, int shift) {
   const std::int32_t round = 1 << (shift - 1);
   for (int i = 0; i < n; ++i) w[i] = trained(w[i], x[i], err, round, shift);
 }
 
-LMPACK_CLONES void mixer_dot3(const std::int32_t* __restrict x,
-                              const std::int32_t* __restrict w0,
-                              const std::int32_t* __restrict w1,
-                              const std::int32_t* __restrict w2, int n, std::int32_t out[3]) {
+LMPACK_CLONES void mixer_dot3(const std::int32_t* __restrict x, const std::int32_t* __restrict w0,
+                              const std::int32_t* __restrict w1, const std::int32_t* __restrict w2,
+                              int n, std::int32_t out[3]) {
   std::int32_t s0 = 0, s1 = 0, s2 = 0;
   for (int i = 0; i < n; ++i) {
     s0 += (x[i] * w0[i]) >> 8;

@@ -17,7 +17,6 @@ bool is_word_byte(std::uint8_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
 
-
 // log2 of the smallest power of two >= n (at least 1 for n <= 1).
 int ceil_log2(std::uint64_t n) {
   int k = 0;
@@ -127,8 +126,7 @@ void Predictor::byte_done() {
     const std::size_t col = pos_ - line_start_;
     const std::size_t above_pos = prev_line_start_ + col;
     const int above = above_pos < line_start_ ? h[above_pos] : 0;
-    ctx_hash_[k++] =
-        hash_combine(hash_combine(0x600, col < 255 ? col : 255), (above << 8) | c);
+    ctx_hash_[k++] = hash_combine(hash_combine(0x600, col < 255 ? col : 255), (above << 8) | c);
   }
   if (f & kWordPos) {
     const std::size_t gap = pos_ - word_end_;

@@ -104,8 +104,7 @@ class Predictor {
       p16 = (p_mix + 3 * apm2_->refine(st, (c1() << 8) | c0_) + 2) >> 2;
     } else {
       const int a2 = apm2_->refine(st, (c1() << 8) | c0_);
-      const int a3 =
-          apm3_->refine(st, hash_finish(hash_combine(last_ & 0xffff, c0_)) & apm3_mask_);
+      const int a3 = apm3_->refine(st, hash_finish(hash_combine(last_ & 0xffff, c0_)) & apm3_mask_);
       p16 = (p_mix + a2 + 2 * a3 + 2) >> 2;
     }
     return p16 < 1 ? 1 : (p16 > 65535 ? 65535 : p16);
@@ -169,7 +168,7 @@ class Predictor {
   std::size_t pos_ = 0;  // bytes completed
   int c0_ = 1;           // partial byte with a leading 1
   int bitpos_ = 0;
-  int nibble_index_ = 0;  // counter index inside the current nibble's slot (0..14)
+  int nibble_index_ = 0;    // counter index inside the current nibble's slot (0..14)
   std::uint64_t last_ = 0;  // last 8 bytes, most recent in the low byte
 
   // Text state.
@@ -193,10 +192,10 @@ class Predictor {
 
   SlotTable table_;
   std::vector<std::uint16_t> history_map_;  // [context][bit history]: learned P(1)
-  std::vector<std::uint32_t> order0_;      // [256]
-  std::vector<std::uint32_t> order1_;      // [65536]
+  std::vector<std::uint32_t> order0_;       // [256]
+  std::vector<std::uint32_t> order1_;       // [65536]
   MatchModel match_;
-  Mixer mixer1_;                        // levels without kTwoMixers
+  Mixer mixer1_;                         // levels without kTwoMixers
   std::unique_ptr<MixerTriple> mixers_;  // levels with kTwoMixers, then final_
   Mixer final_;
   bool two_mixers_;
