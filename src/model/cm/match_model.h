@@ -31,9 +31,7 @@ class MatchModel {
       len_ = 0;
     }
     if (pos >= static_cast<std::size_t>(min_len_)) {
-      std::uint64_t h = 0;
-      for (std::size_t i = pos - min_len_; i < pos; ++i) h = hash_combine(h, hist[i]);
-      const std::size_t slot = hash_finish(h) & mask_;
+      const std::size_t slot = index_slot(hist, pos - 1, hist[pos - 1]);
       if (len_ == 0) {
         const std::uint32_t cand = index_[slot];
         if (cand > 0) {
@@ -56,10 +54,7 @@ class MatchModel {
   // Starts loading the index entry byte_update() will read if the byte at pos is `next`.
   void prefetch(const std::uint8_t* hist, std::size_t pos, std::uint8_t next) const {
     if (pos + 1 < static_cast<std::size_t>(min_len_)) return;
-    std::uint64_t h = 0;
-    for (std::size_t i = pos + 1 - min_len_; i < pos; ++i) h = hash_combine(h, hist[i]);
-    h = hash_combine(h, next);
-    __builtin_prefetch(&index_[hash_finish(h) & mask_]);
+    __builtin_prefetch(&index_[index_slot(hist, pos, next)]);
   }
 
   // Adds inputs for the next bit; c0 is the partial byte with its leading 1, bit its position.
@@ -93,6 +88,13 @@ class MatchModel {
   }
 
  private:
+  // Index entry for the min_len bytes ending with `last` at position `at`.
+  std::size_t index_slot(const std::uint8_t* hist, std::size_t at, std::uint8_t last) const {
+    std::uint64_t h = 0;
+    for (std::size_t i = at + 1 - min_len_; i < at; ++i) h = hash_combine(h, hist[i]);
+    return hash_finish(hash_combine(h, last)) & mask_;
+  }
+
   std::vector<std::uint32_t> index_;  // [2^index_log2] position after the hashed bytes
   std::size_t mask_;
   int min_len_;

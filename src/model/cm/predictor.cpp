@@ -13,6 +13,20 @@ int input_count(const CmConfig& c) {
   return hashed * ((c.features & kRuns) ? 3 : 2) + 2 + MatchModel::kInputs + 1;
 }
 
+// The order-N context after `last` was coded at position `at`: the hash of the order-1 bytes
+// before it (fewer near the start) and `last`. byte_done() and prefetch_next_byte() must agree.
+std::uint64_t order_hash(const std::uint8_t* h, std::size_t at, int order, std::uint8_t last) {
+  std::uint64_t v = 0x100 + order;
+  const std::size_t before = std::min<std::size_t>(at, order - 1);
+  for (std::size_t i = at - before; i < at; ++i) v = hash_combine(v, h[i]);
+  return hash_combine(v, last);
+}
+
+// Where a context's slot for the nibble starting at partial byte c0 lives.
+std::uint64_t nibble_slot_hash(std::uint64_t context, int c0) {
+  return hash_finish(context + static_cast<std::uint64_t>(c0) * 0x9e3779b97f4a7c15ull);
+}
+
 bool is_word_byte(std::uint8_t c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 128;
 }
@@ -109,11 +123,7 @@ void Predictor::byte_done() {
   int k = 0;
   const std::uint8_t* h = hist_;
   for (std::uint32_t orders = config_.orders; orders; orders &= orders - 1) {
-    const int order = std::countr_zero(orders);
-    std::uint64_t v = 0x100 + order;
-    const std::size_t n = pos_ < static_cast<std::size_t>(order) ? pos_ : order;
-    for (std::size_t i = pos_ - n; i < pos_; ++i) v = hash_combine(v, h[i]);
-    ctx_hash_[k++] = v;
+    ctx_hash_[k++] = order_hash(h, pos_ - 1, std::countr_zero(orders), c);
   }
   const std::uint64_t f = config_.features;
   if (f & kWord) ctx_hash_[k++] = hash_combine(hash_combine(0x200, word_), c);
@@ -142,16 +152,10 @@ void Predictor::byte_done() {
 // but timing.
 void Predictor::prefetch_next_byte() {
   const std::uint8_t* h = hist_;
-  const std::size_t end = pos_ + 1;  // the byte being coded will sit at pos_
   for (int b = 0; b < 2; ++b) {
     const std::uint8_t c = static_cast<std::uint8_t>((c0_ << 1) | b);
     for (std::uint32_t orders = config_.orders; orders; orders &= orders - 1) {
-      const int order = std::countr_zero(orders);
-      std::uint64_t v = 0x100 + order;
-      const std::size_t n = end < static_cast<std::size_t>(order) ? end : order;
-      for (std::size_t i = end - n; i + 1 < end; ++i) v = hash_combine(v, h[i]);
-      v = hash_combine(v, c);
-      table_.prefetch(hash_finish(v + 0x9e3779b97f4a7c15ull));
+      table_.prefetch(nibble_slot_hash(order_hash(h, pos_, std::countr_zero(orders), c), 1));
     }
     match_.prefetch(h, pos_, c);
   }
@@ -161,7 +165,7 @@ void Predictor::lookup_slots() {
   nibble_index_ = 0;
   std::uint64_t hashes[64];
   for (int i = 0; i < n_ctx_; ++i) {
-    hashes[i] = hash_finish(ctx_hash_[i] + static_cast<std::uint64_t>(c0_) * 0x9e3779b97f4a7c15ull);
+    hashes[i] = nibble_slot_hash(ctx_hash_[i], c0_);
     table_.prefetch(hashes[i]);
   }
   for (int i = 0; i < n_ctx_; ++i) slots_[i] = table_.find(hashes[i]);
