@@ -95,14 +95,10 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
     const auto block = input.subspan(begin, size);
     std::unique_ptr<model::BlockCodec> codec;
     if (Status s = plan.family->make(plan.level, header.model_params, codec); !s) return s;
-    std::uint64_t reported = 0;
-    auto on_progress = [&](std::uint64_t done) {
-      add_progress(done - reported);
-      reported = done;
-    };
+    engine::BlockProgressAdapter progress(add_progress);
     std::vector<std::uint8_t> coded;
-    codec->encode(block, coded, on_progress);
-    add_progress(size - reported);
+    codec->encode(block, coded, [&](std::uint64_t done) { progress.report(done); });
+    progress.finish(size);
     BlockEntry& e = blocks[b];
     e.original_size = size;
     e.checksum = format::block_checksum(block);
@@ -182,13 +178,9 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
     } else {
       std::unique_ptr<model::BlockCodec> codec;
       if (Status s = family->make(a.header.level, a.header.model_params, codec); !s) return s;
-      std::uint64_t reported = 0;
-      auto on_progress = [&](std::uint64_t done) {
-        add_progress(done - reported);
-        reported = done;
-      };
-      codec->decode(a.payloads[b], dst, on_progress);
-      add_progress(e.original_size - reported);
+      engine::BlockProgressAdapter progress(add_progress);
+      codec->decode(a.payloads[b], dst, [&](std::uint64_t done) { progress.report(done); });
+      progress.finish(e.original_size);
     }
     if (format::block_checksum(dst) != e.checksum) {
       return {ErrorCode::kChecksumMismatch,

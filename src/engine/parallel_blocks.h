@@ -18,6 +18,23 @@ using BlockJob =
 
 struct Cancelled {};
 
+// Turns a codec's "bytes of this block done so far" reports into increments of the shared
+// counter that run_blocks() hands each job.
+class BlockProgressAdapter {
+ public:
+  explicit BlockProgressAdapter(const std::function<void(std::uint64_t)>& add) : add_(add) {}
+  void report(std::uint64_t done) {
+    add_(done - reported_);
+    reported_ = done;
+  }
+  // Counts whatever the codec did not report, once the block is finished.
+  void finish(std::uint64_t block_size) { report(block_size); }
+
+ private:
+  const std::function<void(std::uint64_t)>& add_;
+  std::uint64_t reported_ = 0;
+};
+
 Status run_blocks(std::size_t blocks, unsigned threads, std::uint64_t total_bytes,
                   const ProgressFn& progress, const BlockJob& job);
 
