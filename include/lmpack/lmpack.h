@@ -23,11 +23,14 @@ struct CompressOptions {
   // 1..9: levels of the default model family for the media; higher never compresses worse on
   // the bench corpus, and costs more time and memory.
   int level = 5;
-  // Model family: "cm" (context mixing). Empty means the default family for the media.
+  // Model family: "cm" (context mixing), "lstm" and "transformer" (online neural byte models),
+  // "mix" (context mixing with an LSTM among the mixer's inputs). Empty means the default
+  // family for the media ("cm"; with `best` on text, "mix").
   std::string model;
   // Media front end: "auto" sniffs the content; "bytes" forces the identity transform.
   std::string media = "auto";
-  // Strongest configuration lmpack has for the media (overrides level and model).
+  // Strongest configuration lmpack has for the media: the model's best level, and on text with
+  // no model named, the "mix" family (overrides level).
   bool best = false;
   // Worker threads. The archive is byte-identical whatever this is.
   unsigned threads = 1;
@@ -79,6 +82,15 @@ inline constexpr std::size_t kMaxExpansion = 64;
 // The model families and media types this build knows, for `--help` and error messages.
 std::vector<std::string> model_names();
 std::vector<std::string> media_names();
+
+// The neural models' float kernels: "scalar" (the reference), "avx2", "avx512". Every variant
+// gives bit-identical results; the choice only changes speed. kernel_in_use() is the variant the
+// neural models run with (the fastest this CPU supports unless forced; the environment variable
+// LMPACK_SIMD=NAME forces one at start-up). force_kernels() fails with kInvalidArgument on an
+// unknown name or one this CPU cannot run.
+std::string kernel_in_use();
+std::vector<std::string> kernel_names();
+Status force_kernels(const std::string& name);
 
 // Version string, e.g. "0.1.0".
 const char* version();

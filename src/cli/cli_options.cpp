@@ -135,6 +135,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   auto* block_opt = app.add_option("-B,--block-size", block_size_text,
                                    "Block size, e.g. 64K, 16M (default: level's)")
                         ->type_name("SIZE");
+  app.add_option("--simd", opt.simd,
+                 "Neural-model kernels: " + join(lmpack::kernel_names()) +
+                     " (default: the fastest this CPU runs; results are identical)")
+      ->type_name("NAME");
   app.add_flag("-v,--verbose", opt.verbose, "Progress bar, per-file summary, -l block details");
   app.add_flag("-q,--quiet", opt.quiet, "Suppress warnings");
   app.add_option("files", opt.files, "Files to process; - is standard input")->type_name("FILE");
@@ -182,6 +186,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (std::find(names.begin(), names.end(), opt.model) == names.end()) {
       return usage("unknown model '" + opt.model + "' (known: " + join(names) + ")");
     }
+  }
+  if (!opt.simd.empty()) {
+    if (lmpack::Status s = lmpack::force_kernels(opt.simd); !s) return usage(s.message());
   }
   if (opt.media != "auto") {
     auto names = lmpack::media_names();

@@ -137,11 +137,23 @@ std::string percent(std::uint64_t part, std::uint64_t whole) {
   return buf;
 }
 
+// The model an archive names, and for the neural families which kernel variant ran them.
+std::string model_note(std::span<const std::uint8_t> archive) {
+  ArchiveInfo info;
+  if (!inspect(archive, info)) return "";
+  std::string note = ", " + info.model;
+  if (info.model == "lstm" || info.model == "transformer" || info.model == "mix") {
+    note += ", nn kernels " + kernel_in_use();
+  }
+  return note;
+}
+
 void print_summary(const Source& source, const std::string& head, std::uint64_t from,
-                   std::uint64_t to, std::uint64_t original, double seconds) {
-  std::fprintf(stderr, "%s: %s (%llu -> %llu bytes, %s)\n", source.name.c_str(), head.c_str(),
+                   std::uint64_t to, std::uint64_t original, double seconds,
+                   const std::string& note) {
+  std::fprintf(stderr, "%s: %s (%llu -> %llu bytes, %s%s)\n", source.name.c_str(), head.c_str(),
                static_cast<unsigned long long>(from), static_cast<unsigned long long>(to),
-               format_rate(original, seconds).c_str());
+               format_rate(original, seconds).c_str(), note.c_str());
 }
 
 void compress_one(const Options& opt, const Source& source, const Destination& dest) {
@@ -171,7 +183,7 @@ void compress_one(const Options& opt, const Source& source, const Destination& d
   deliver(opt, source, dest, archive);
   if (opt.verbose) {
     print_summary(source, percent(archive.size(), input.size()), input.size(), archive.size(),
-                  input.size(), seconds);
+                  input.size(), seconds, model_note(archive));
   }
 }
 
@@ -194,7 +206,8 @@ void decompress_one(const Options& opt, const Source& source, const Destination&
   if (opt.verbose) {
     std::string head = opt.mode == Mode::kTest ? "OK " + percent(archive.size(), output.size())
                                                : percent(archive.size(), output.size());
-    print_summary(source, head, archive.size(), output.size(), output.size(), seconds);
+    print_summary(source, head, archive.size(), output.size(), output.size(), seconds,
+                  model_note(archive));
   }
 }
 

@@ -8,6 +8,7 @@
 #include "format/container.h"
 #include "lmpack/lmpack.h"
 #include "media/media.h"
+#include "media/text_sniff.h"
 #include "model/codec.h"
 
 namespace lmpack {
@@ -46,7 +47,12 @@ Status plan_compression(std::span<const std::uint8_t> input, const CompressOptio
               "unknown media '" + o.media + "' (known: auto, " + join(media_names()) + ")"};
     }
   }
-  const std::string model_name = o.model.empty() ? "cm" : o.model;
+  // --best on text means the neural mix model; everything else defaults to context mixing.
+  std::string model_name = o.model;
+  if (model_name.empty()) {
+    model_name =
+        o.best && model::find_family("mix") && media::looks_like_text(input) ? "mix" : "cm";
+  }
   plan.family = model::find_family(model_name);
   if (!plan.family) {
     return {ErrorCode::kInvalidArgument,

@@ -8,9 +8,9 @@ namespace lmpack::model::cm {
 
 namespace {
 // Inputs per hashed context, plus order 0, order 1, the match model and a bias.
-int input_count(const CmConfig& c) {
+int input_count(const CmConfig& c, int external) {
   const int hashed = c.hashed_contexts();
-  return hashed * ((c.features & kRuns) ? 3 : 2) + 2 + MatchModel::kInputs + 1;
+  return hashed * ((c.features & kRuns) ? 3 : 2) + 2 + MatchModel::kInputs + external + 1;
 }
 
 // The order-N context after `last` was coded at position `at`: the hash of the order-1 bytes
@@ -47,15 +47,18 @@ CmConfig sized_for_block(CmConfig c, std::uint64_t block_size) {
 
 }  // namespace
 
-Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size)
+Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size,
+                     int external_inputs)
     : config_(sized_for_block(config, block_size)),
       hist_(hist),
       n_ctx_(config.hashed_contexts()),
+      n_external_(external_inputs),
+      external_(static_cast<std::size_t>(external_inputs), 0),
       ctx_hash_(n_ctx_, 0),
       slots_(n_ctx_, nullptr),
       ctr_(n_ctx_ + 2, nullptr),
       conf_(n_ctx_, nullptr),
-      inputs_(Mixer::padded_inputs(input_count(config)), 0),
+      inputs_(Mixer::padded_inputs(input_count(config, external_inputs)), 0),
       runs_((config.features & kRuns) != 0),
       first_nibble_(n_ctx_, nullptr),
       run_byte_(n_ctx_, 0),
@@ -68,17 +71,19 @@ Predictor::Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint
       order0_(256, kCounterInit),
       order1_(65536, kCounterInit),
       match_(config_.match_log2, config.match_min),
-      mixer1_(input_count(config), (config.features & kTwoMixers) ? 1 : 256, config.mixer_rate,
-              config.mixer_shift, 65536 * 2 / input_count(config)),
-      final_(4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
+      mixer1_(input_count(config, external_inputs), (config.features & kTwoMixers) ? 1 : 256,
+              config.mixer_rate, config.mixer_shift,
+              65536 * 2 / input_count(config, external_inputs)),
+      final_(external_inputs ? 5 : 4, 256, config.mixer_rate, config.mixer_shift, 65536 / 3),
       two_mixers_((config.features & kTwoMixers) != 0),
       apm1_(256, 6) {
   if (two_mixers_) {
     // Weight sets chosen by: the partial byte; the last byte and match state; how many contexts
     // have seen this spot before, and the bit position.
     const int sets[3] = {256, 1024, (n_ctx_ + 1) * 8};
-    mixers_ = std::make_unique<MixerTriple>(input_count(config), sets, config.mixer_rate,
-                                            config.mixer_shift, 65536 * 2 / input_count(config));
+    mixers_ = std::make_unique<MixerTriple>(input_count(config, external_inputs), sets,
+                                            config.mixer_rate, config.mixer_shift,
+                                            65536 * 2 / input_count(config, external_inputs));
   }
   if (config.features & kApm2) apm2_ = std::make_unique<Apm>(65536, 6);
   if (config.features & kApm3) {

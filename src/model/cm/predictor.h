@@ -22,7 +22,14 @@ class Predictor {
   // hist: the block's bytes; byte i must be in place before bit 0 of byte i+1 is predicted.
   // Tables are sized for the block, never beyond the config: a small block gets small tables
   // (the decoder knows the block size too, so both sides agree).
-  Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size);
+  // external_inputs: extra stretched predictions another model supplies before every p() (the
+  // mix family's neural model); 0 leaves the CM model exactly as the cm family codes it.
+  Predictor(const CmConfig& config, const std::uint8_t* hist, std::uint64_t block_size,
+            int external_inputs = 0);
+
+  // Stretched predictions (-2047..2047) of the external models for the next bit; set all of
+  // them before each p(). The first one also feeds the final mixer.
+  std::int32_t* external() { return external_.data(); }
 
   // 16-bit probability that the next bit is 1.
   int p() {
@@ -77,6 +84,7 @@ class Predictor {
     x[k++] = stretch(counter_p12(*c1c));
     match_.predict(c0_, bitpos_, x + k);
     k += MatchModel::kInputs;
+    for (int i = 0; i < n_external_; ++i) x[k++] = external_[i];
     x[k++] = 256;
 
     int st;
@@ -90,6 +98,7 @@ class Predictor {
       final_x_[1] = sts[1];
       final_x_[2] = sts[2];
       final_x_[3] = 256;
+      if (n_external_) final_x_[4] = external_[0];
       st = final_.mix(final_x_, c0_);
     } else {
       st = mixer1_.mix(x, c0_);
@@ -177,6 +186,8 @@ class Predictor {
   std::size_t line_start_ = 0, prev_line_start_ = 0;
 
   int n_ctx_;
+  int n_external_;
+  std::vector<std::int32_t> external_;
   std::vector<std::uint64_t> ctx_hash_;  // per hashed context, set at byte boundaries
   std::vector<Slot*> slots_;
   std::vector<std::uint32_t*> ctr_;
