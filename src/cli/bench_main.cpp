@@ -95,6 +95,7 @@ struct BenchOptions {
   bool csv = false;
   std::string output;
   std::uint64_t block_size = 0;
+  int threads = 1;
   bool quiet = false;
 };
 
@@ -110,7 +111,7 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
       ->required()
       ->type_name("FILE|DIR");
   app.add_option("--levels", levels_text,
-                 "lmpack levels, e.g. 1,5,9,best (default: 1, default level, 9, best)")
+                 "lmpack levels, e.g. 1,5,9,best, or MODEL:LEVEL such as mix:5, lstm:best, transformer (default: 1, default level, 9, best)")
       ->type_name("LIST");
   std::string names;
   for (const auto& name : peer_names()) names += (names.empty() ? "" : ",") + name;
@@ -126,6 +127,10 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
   app.add_option("-o,--output", opt.output,
                  "Write the JSON/CSV (or the table) to FILE; the table then also goes to stdout")
       ->type_name("FILE");
+  app.add_option("-T,--threads", opt.threads,
+                 "Threads for lmpack (default 1; the peers always run on one)")
+      ->check(CLI::Range(1, 1024))
+      ->type_name("N");
   auto* block_opt = app.add_option("-B,--block-size", block_text, "Block size passed to lmpack")
                         ->type_name("SIZE");
   app.add_flag("-q,--quiet", opt.quiet, "No progress lines on stderr");
@@ -199,7 +204,7 @@ int run_bench(int argc, char** argv, int full_argc, char** full_argv) {
 
   std::vector<CodecSpec> codecs;
   for (const auto& level : opt.levels) {
-    codecs.push_back(lmpack_codec("/proc/self/exe", level, opt.block_size));
+    codecs.push_back(lmpack_codec("/proc/self/exe", level, opt.block_size, opt.threads));
   }
   if (!opt.no_peers) {
     auto peers = available_peers(opt.peers);

@@ -74,19 +74,22 @@ std::vector<CodecSpec> available_peers(const std::vector<std::string>& only) {
 }
 
 CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
-                       std::uint64_t block_size) {
+                       std::uint64_t block_size, int threads) {
   CodecSpec spec;
   spec.family = "lmpack";
   std::string level_arg = "-";
   level_arg += choice.best ? std::string("-best") : std::to_string(choice.level);
-  spec.label = "lmpack " + level_arg;
+  const std::string threads_arg = "-T" + std::to_string(threads);
+  spec.label = "lmpack " + (choice.model.empty() ? "" : choice.model + " ") + level_arg +
+               (threads == 1 ? "" : " " + threads_arg);
   // --no-verify: time compression alone, as the peers do; the bench decodes and compares anyway.
-  spec.compress = {self, "-c", "-q", "-T1", "--no-verify", level_arg};
+  spec.compress = {self, "-c", "-q", threads_arg, "--no-verify", level_arg};
+  if (!choice.model.empty()) spec.compress.push_back("--model=" + choice.model);
   if (block_size > 0) {
     spec.compress.push_back("-B");
     spec.compress.push_back(std::to_string(block_size));
   }
-  spec.decompress = {self, "-d", "-c", "-q", "-T1"};
+  spec.decompress = {self, "-d", "-c", "-q", threads_arg};
   return spec;
 }
 
@@ -96,7 +99,21 @@ std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text) {
   std::string item;
   while (std::getline(stream, item, ',')) {
     LevelChoice choice;
-    if (item == "best") {
+    if (const auto colon = item.find(':'); colon != std::string::npos) {
+      choice.model = item.substr(0, colon);
+      item = item.substr(colon + 1);
+    } else if (!item.empty() && !(item == "best" || (item.size() == 1 && item[0] >= '1' &&
+                                                     item[0] <= '9'))) {
+      choice.model = item;  // a model alone: its default level
+      item = "default";
+    }
+    if (!choice.model.empty()) {
+      const auto names = model_names();
+      if (std::find(names.begin(), names.end(), choice.model) == names.end()) return std::nullopt;
+    }
+    if (item == "default") {
+      choice.level = CompressOptions{}.level;
+    } else if (item == "best") {
       choice.best = true;
     } else if (item.size() == 1 && item[0] >= '1' && item[0] <= '9') {
       choice.level = item[0] - '0';

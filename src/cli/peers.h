@@ -16,10 +16,11 @@ struct CodecSpec {
   std::vector<std::string> decompress;  // argv; [0] is the program's path
 };
 
-// One lmpack configuration: a level, or --best.
+// One lmpack configuration: a level, or --best, of a model family (empty = the default).
 struct LevelChoice {
   int level = 0;
   bool best = false;
+  std::string model;
   bool operator==(const LevelChoice&) const = default;
 };
 
@@ -32,11 +33,13 @@ std::vector<std::string> peer_names();
 // Peers found on PATH, in table order, restricted to `only` when it is non-empty.
 std::vector<CodecSpec> available_peers(const std::vector<std::string>& only);
 
-// lmpack run through `self` (normally /proc/self/exe) on one thread, as the bench requires.
+// lmpack run through `self` (normally /proc/self/exe) on `threads` threads (1 unless the bench
+// is asked otherwise).
 CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
-                       std::uint64_t block_size);
+                       std::uint64_t block_size, int threads = 1);
 
-// "1,5,9,best" -> choices; nullopt on a malformed list or a level outside 1..9.
+// "1,5,9,best,mix:5,lstm:best,transformer" -> choices (MODEL:LEVEL, or MODEL alone for its
+// default level); nullopt on a malformed list, an unknown model or a level outside 1..9.
 std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text);
 
 // The bench's default: 1, the model's default level, 9, and --best (duplicates removed).
