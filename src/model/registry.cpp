@@ -1,5 +1,6 @@
 // The model families this build knows. Adding a family: one folder plus one line here.
 #include "model/codec.h"
+#include "model/nn/families.h"
 
 namespace lmpack::model {
 
@@ -7,7 +8,9 @@ namespace cm {
 const ModelFamily& cm_family();
 }
 
-std::vector<const ModelFamily*> all_families() { return {&cm::cm_family()}; }
+std::vector<const ModelFamily*> all_families() {
+  return {&cm::cm_family(), &nn::lstm_family(), &nn::transformer_family(), &nn::mix_family()};
+}
 
 const ModelFamily* find_family(const std::string& name) {
   for (const ModelFamily* f : all_families()) {

@@ -1,0 +1,178 @@
+// The mix family: the CM model with an online byte LSTM among its mixer's inputs, the way paq8px
+// (-L) and cmix put an LSTM beside their context models. The LSTM predicts each whole byte; the
+// CM model codes bits, so the LSTM's distribution is read one bit at a time (ByteToBits) and its
+// stretched bit probability joins the mixers and the final mixer.
+//
+// Params (version 1): [1][cm params length][cm params][lstm params length][lstm params].
+#include <memory>
+
+#include "coder/binary_coder.h"
+#include "model/cm/cm_config.h"
+#include "model/cm/logistic.h"
+#include "model/cm/predictor.h"
+#include "model/nn/byte_to_bits.h"
+#include "model/nn/families.h"
+#include "model/nn/lstm.h"
+
+namespace lmpack::model::nn {
+namespace {
+
+constexpr std::uint8_t kMixParamsVersion = 1;
+constexpr std::size_t kProgressEvery = 1 << 14;
+constexpr int kExternalInputs = 2;
+
+struct MixConfig {
+  cm::CmConfig cm;
+  LstmConfig lstm;
+};
+
+// Both models for one block, stepped together.
+class MixModel {
+ public:
+  MixModel(const MixConfig& config, const std::uint8_t* hist, std::uint64_t size)
+      : cm_(std::make_unique<cm::Predictor>(config.cm, hist, size, kExternalInputs)),
+        lstm_(std::make_unique<ByteLstm>(config.lstm)) {
+    bits_.set(lstm_->probs(0));
+  }
+
+  int p(int c0) {
+    const int p12 = bits_.p12(c0);
+    std::int32_t* ext = cm_->external();
+    ext[0] = cm::stretch(p12);
+    ext[1] = (p12 - 2048) >> 1;
+    return cm_->p();
+  }
+  void update(int bit) { cm_->update(bit); }
+  void byte_done(std::uint8_t c) {
+    lstm_->step(&c);
+    bits_.set(lstm_->probs(0));
+  }
+
+ private:
+  std::unique_ptr<cm::Predictor> cm_;
+  std::unique_ptr<ByteLstm> lstm_;
+  ByteToBits bits_;
+};
+
+class MixCodec final : public BlockCodec {
+ public:
+  explicit MixCodec(const MixConfig& config) : config_(config) {}
+
+  void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+              const BlockProgress& progress) override {
+    MixModel model(config_, block.data(), block.size());
+    coder::BinaryEncoder encoder(out);
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      const int c = block[i];
+      int c0 = 1;
+      for (int b = 7; b >= 0; --b) {
+        const int bit = (c >> b) & 1;
+        encoder.encode(bit, static_cast<std::uint32_t>(model.p(c0)));
+        model.update(bit);
+        c0 = (c0 << 1) | bit;
+      }
+      if (i + 1 < block.size()) model.byte_done(static_cast<std::uint8_t>(c));
+      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
+    }
+    encoder.finish();
+  }
+
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    MixModel model(config_, out.data(), out.size());
+    coder::BinaryDecoder decoder(payload);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      int c0 = 1;
+      for (int b = 7; b >= 1; --b) {
+        const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
+        model.update(bit);
+        c0 = (c0 << 1) | bit;
+      }
+      // The CM model reads the finished byte from history when its last bit is learned.
+      const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
+      out[i] = static_cast<std::uint8_t>((c0 << 1) | bit);
+      model.update(bit);
+      if (i + 1 < out.size()) model.byte_done(out[i]);
+      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
+    }
+  }
+
+ private:
+  MixConfig config_;
+};
+
+// The LSTM beside the CM model: one stream (the CM model codes the block in order), sized so
+// the pair keeps a practical speed (measured on the KJV sample, one core: level 5 with two
+// layers of 48 cells ~45 KB/s; level 9 with two layers of 80 cells ~16 KB/s). The rest of the
+// LSTM's hyper-parameters are its family's defaults.
+LstmConfig mix_lstm_config_for_level(int level) {
+  LstmConfig c;
+  c.streams = 1;
+  c.layers = level >= 5 ? 2 : 1;
+  c.hidden = level >= 9 ? 80 : (level >= 5 ? 48 : 64);
+  return c;
+}
+
+MixConfig mix_config_for_level(int level) {
+  MixConfig c;
+  c.cm = cm::config_for_level(level);
+  c.cm.search = 0;  // one pass: a second pass would repeat the LSTM's work
+  c.lstm = mix_lstm_config_for_level(level);
+  return c;
+}
+
+std::vector<std::uint8_t> serialize_mix(const MixConfig& c) {
+  const std::vector<std::uint8_t> cm = cm::serialize(c.cm);
+  const std::vector<std::uint8_t> lstm = serialize(c.lstm);
+  std::vector<std::uint8_t> out{kMixParamsVersion, static_cast<std::uint8_t>(cm.size())};
+  out.insert(out.end(), cm.begin(), cm.end());
+  out.push_back(static_cast<std::uint8_t>(lstm.size()));
+  out.insert(out.end(), lstm.begin(), lstm.end());
+  return out;
+}
+
+Status deserialize_mix(std::span<const std::uint8_t> p, MixConfig& c) {
+  const Status bad{ErrorCode::kCorrupt, "mix model parameters are malformed"};
+  if (p.empty()) return bad;
+  if (p[0] != kMixParamsVersion) {
+    return {ErrorCode::kUnknownModel,
+            "mix model parameters version " + std::to_string(p[0]) + " is not supported"};
+  }
+  if (p.size() < 2 || p.size() < 2u + p[1] + 1u) return bad;
+  const std::size_t cm_len = p[1];
+  if (Status s = cm::deserialize(p.subspan(2, cm_len), c.cm); !s) return s;
+  const std::size_t lstm_at = 2 + cm_len;
+  const std::size_t lstm_len = p[lstm_at];
+  if (p.size() != lstm_at + 1 + lstm_len) return bad;
+  if (Status s = deserialize(p.subspan(lstm_at + 1, lstm_len), c.lstm); !s) return s;
+  if (c.lstm.streams != 1) return bad;
+  return Status::ok();
+}
+
+std::uint64_t block_size_for(int) { return std::uint64_t{64} << 20; }
+
+std::uint64_t memory_for(int level) {
+  const MixConfig c = mix_config_for_level(level);
+  return c.cm.memory_bytes() + c.lstm.memory_bytes();
+}
+
+std::vector<std::uint8_t> params_for(int level) {
+  return serialize_mix(mix_config_for_level(level));
+}
+
+Status make_codec(int, std::span<const std::uint8_t> params, std::unique_ptr<BlockCodec>& out) {
+  MixConfig config;
+  if (Status s = deserialize_mix(params, config); !s) return s;
+  out = std::make_unique<MixCodec>(config);
+  return Status::ok();
+}
+
+}  // namespace
+
+const ModelFamily& mix_family() {
+  static const ModelFamily family{4,          "mix",      5,         9, block_size_for,
+                                  memory_for, params_for, make_codec};
+  return family;
+}
+
+}  // namespace lmpack::model::nn

@@ -1,0 +1,50 @@
+#include "nn/embedding.h"
+
+#include <cmath>
+
+namespace lmpack::nn {
+
+void SparseEmbedding::init(std::size_t rows, std::size_t dim, std::size_t max_touched) {
+  rows_ = rows;
+  dim_ = dim;
+  ld_ = pad16(dim);
+  max_touched_ = max_touched;
+  w_.resize(rows * ld_);
+  m_.resize(rows * ld_);
+  v_.resize(rows * ld_);
+  g_.resize(max_touched * ld_);
+  b1pow_.assign(rows, 1.0f);
+  b2pow_.assign(rows, 1.0f);
+  slot_.assign(rows, kNone);
+  touched_.clear();
+  touched_.reserve(max_touched);
+}
+
+void SparseEmbedding::accumulate(std::uint32_t r, const float* dy) {
+  std::uint32_t s = slot_[r];
+  if (s == kNone) {
+    if (touched_.size() == max_touched_) return;  // a caller bug; never reached by the model
+    s = static_cast<std::uint32_t>(touched_.size());
+    slot_[r] = s;
+    touched_.push_back(r);
+    std::memset(g_.data() + s * ld_, 0, ld_ * sizeof(float));
+  }
+  kernels().axpy(1.0f, dy, g_.data() + s * ld_, dim_);
+}
+
+void SparseEmbedding::adam_step(float lr, float beta1, float beta2, float eps, float clip) {
+  const KernelTable& K = kernels();
+  for (std::size_t i = 0; i < touched_.size(); ++i) {
+    const std::uint32_t r = touched_[i];
+    b1pow_[r] = b1pow_[r] * beta1;
+    b2pow_[r] = b2pow_[r] * beta2;
+    const float lr_t = lr * std::sqrt(1.0f - b2pow_[r]) / (1.0f - b1pow_[r]);
+    const AdamStep step{lr_t, beta1, beta2, eps, clip};
+    const std::size_t off = r * ld_;
+    K.adam(w_.data() + off, m_.data() + off, v_.data() + off, g_.data() + i * ld_, dim_, step);
+    slot_[r] = kNone;
+  }
+  touched_.clear();
+}
+
+}  // namespace lmpack::nn
