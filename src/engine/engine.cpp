@@ -131,11 +131,16 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
     header.model_id = 0;
     header.level = 0;
     header.model_params.clear();
-    BlockEntry whole{input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)};
-    std::vector<std::vector<std::uint8_t>> raw(
-        1, std::vector<std::uint8_t>(input.begin(), input.end()));
+    // (Also reached by empty input when the model's params alone exceed the bound: no blocks.)
+    std::vector<BlockEntry> whole;
+    std::vector<std::vector<std::uint8_t>> raw;
+    if (!input.empty()) {
+      whole.push_back(
+          {input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)});
+      raw.emplace_back(input.begin(), input.end());
+    }
     archive.clear();
-    format::write_archive(header, {whole}, raw, checksum, archive);
+    format::write_archive(header, whole, raw, checksum, archive);
   }
   return Status::ok();
 }

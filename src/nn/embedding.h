@@ -37,8 +37,9 @@ namespace lmpack::nn {
 class SparseEmbedding {
  public:
   SparseEmbedding() = default;
-  // rows: a power of two; at most max_touched distinct rows between two steps.
-  void init(std::size_t rows, std::size_t dim, std::size_t max_touched);
+  // At most max_touched distinct rows between two steps. Without first_moment (Adam with
+  // beta1 = 0, where m is just this step's gradient) no per-row m is stored.
+  void init(std::size_t rows, std::size_t dim, std::size_t max_touched, bool first_moment);
 
   std::size_t rows() const { return rows_; }
   std::size_t dim() const { return dim_; }
@@ -47,9 +48,11 @@ class SparseEmbedding {
 
   // Adds dy[0..dim) to row r's gradient.
   void accumulate(std::uint32_t r, const float* dy);
-  // One Adam step (kernels().adam) on every touched row with its own bias correction
-  // lr * sqrt(1 - beta2^n) / (1 - beta1^n), n = the row's step count; clears the touched set.
-  void adam_step(float lr, float beta1, float beta2, float eps, float clip);
+  // One Adam step (kernels().adam) on every touched row with its own learning rate and bias
+  // correction: lr / (1 + row_decay * (n - 1)) * sqrt(1 - beta2^n) / (1 - beta1^n), n = the row's
+  // step count (a row's steps shrink as it gathers evidence, like a counter's); clears the
+  // touched set.
+  void adam_step(float lr, float row_decay, float beta1, float beta2, float eps, float clip);
   std::size_t touched() const { return touched_.size(); }
   // Gradient of touched row i (first-touch order), for tests.
   std::uint32_t touched_row(std::size_t i) const { return touched_[i]; }
@@ -58,9 +61,12 @@ class SparseEmbedding {
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
   std::size_t rows_ = 0, dim_ = 0, ld_ = 0, max_touched_ = 0;
-  Buffer w_, m_, v_;                  // [rows, ld]
+  bool first_moment_ = true;
+  Buffer w_, v_;  // [rows, ld]
+  Buffer m_;      // [rows, ld], or [max_touched, ld] scratch
   Buffer g_;                          // [max_touched, ld], slot i for touched_[i]
   std::vector<float> b1pow_, b2pow_;  // [rows] beta^n of each row
+  std::vector<float> count_;          // [rows] n, exact up to 2^24
   std::vector<std::uint32_t> slot_;   // [rows] index into touched_, or kNone
   std::vector<std::uint32_t> touched_;
 };

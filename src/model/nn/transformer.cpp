@@ -24,7 +24,7 @@ namespace {
 
 constexpr int kVocab = 256;
 constexpr std::uint8_t kParamsVersion = 1;
-constexpr std::size_t kParamsSize = 1 + 2 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 3 + 9 * 4 + 8;
+constexpr std::size_t kParamsSize = 1 + 2 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 3 + 10 * 4 + 8;
 constexpr std::uint64_t kMaxMemoryBytes = std::uint64_t{2} << 30;
 
 void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
@@ -48,7 +48,8 @@ bool in(float x, float lo, float hi) { return x >= lo && x <= hi; }
 std::uint64_t c_ctx_bytes(const TransformerConfig& c) {
   if (c.ctx_mask == 0) return 0;
   const std::uint64_t rows = std::uint64_t{1} << c.ctx_log2;
-  return rows * (3 * 4 * pad16(static_cast<std::size_t>(c.d_model)) + 4 + 4 + 4);
+  const std::uint64_t arrays = c.beta1 != 0.0f ? 3 : 2;  // w, v (and m)
+  return rows * (arrays * 4 * pad16(static_cast<std::size_t>(c.d_model)) + 4 * 4);
 }
 
 // splitmix64's finaliser: every input bit reaches every output bit.
@@ -66,6 +67,8 @@ std::uint32_t context_row(int kind, std::uint64_t a, std::uint64_t b, int log2) 
   h = mix(h ^ b);
   return static_cast<std::uint32_t>(h >> (64 - log2));
 }
+
+constexpr std::uint32_t kMaxColumn = 256;  // longer lines share the last column
 
 bool is_letter(std::uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
@@ -105,7 +108,7 @@ Status validate(const TransformerConfig& c) {
                         (c.act == Activation::kRelu || c.act == Activation::kSquaredRelu) &&
                         (c.ctx_mask & ~kCtxKnown) == 0 && c.ctx_log2 >= 10 && c.ctx_log2 <= 24;
   const bool opt_ok = in(c.lr, 1e-7f, 1.0f) && in(c.emb_lr, 0.0f, 10.0f) &&
-                      in(c.ctx_lr, 0.0f, 10.0f) && in(c.lr_min, 0.0f, c.lr) &&
+                      in(c.ctx_lr, 0.0f, 10.0f) && in(c.ctx_decay, 0.0f, 1.0f) && in(c.lr_min, 0.0f, c.lr) &&
                       in(c.lr_decay, 0.0f, 1.0f) && in(c.beta1, 0.0f, 0.9999f) &&
                       in(c.beta2, 0.0f, 0.999999f) && in(c.eps, 1e-12f, 1.0f) &&
                       in(c.clip, 1e-6f, 1e6f);
@@ -133,6 +136,7 @@ std::vector<std::uint8_t> serialize(const TransformerConfig& c) {
   put_f32(out, c.lr);
   put_f32(out, c.emb_lr);
   put_f32(out, c.ctx_lr);
+  put_f32(out, c.ctx_decay);
   put_f32(out, c.lr_min);
   put_f32(out, c.lr_decay);
   put_f32(out, c.beta1);
@@ -168,6 +172,7 @@ Status deserialize(std::span<const std::uint8_t> bytes, TransformerConfig& out) 
   c.lr = get_f32(bytes, pos);
   c.emb_lr = get_f32(bytes, pos);
   c.ctx_lr = get_f32(bytes, pos);
+  c.ctx_decay = get_f32(bytes, pos);
   c.lr_min = get_f32(bytes, pos);
   c.lr_decay = get_f32(bytes, pos);
   c.beta1 = get_f32(bytes, pos);
@@ -261,8 +266,16 @@ ByteTransformer::ByteTransformer(const TransformerConfig& config)
   n_ctx_ = std::popcount(static_cast<unsigned>(c_.ctx_mask));
   ctx_rows_.assign(R * static_cast<std::size_t>(n_ctx_), 0);
   history_.assign(static_cast<std::size_t>(S_), History{});
+  mask_has_column_ = (c_.ctx_mask & kCtxColumn) != 0;
+  if (mask_has_column_) {
+    for (History& h : history_) {
+      h.above.assign(kMaxColumn, 0);
+      h.line.assign(kMaxColumn, 0);
+    }
+  }
   if (n_ctx_ > 0) {
-    ctx_.init(std::size_t{1} << c_.ctx_log2, d, R * static_cast<std::size_t>(n_ctx_));
+    ctx_.init(std::size_t{1} << c_.ctx_log2, d, R * static_cast<std::size_t>(n_ctx_),
+              c_.beta1 != 0.0f);
   }
   for (int s = 0; s < S_; ++s) set_input(0, s, 0);
   forward(0, 1);
@@ -305,6 +318,16 @@ void ByteTransformer::set_input(int t, int s, std::uint8_t byte) {
   History& h = history_[static_cast<std::size_t>(s)];
   h.hi = (h.hi << 8) | (h.lo >> 56);
   h.lo = (h.lo << 8) | byte;
+  if (mask_has_column_) {
+    if (byte == '\n') {
+      h.above.swap(h.line);
+      h.line_len = h.column < kMaxColumn ? h.column : kMaxColumn;
+      h.column = 0;
+    } else {
+      if (h.column < kMaxColumn) h.line[h.column] = byte;
+      ++h.column;
+    }
+  }
   if (is_letter(byte)) {
     h.word = mix(h.word + (byte | 0x20u));
   } else if (h.word != 0) {
@@ -325,6 +348,14 @@ void ByteTransformer::set_input(int t, int s, std::uint8_t byte) {
   const std::uint64_t between = h.word == 0 ? byte : 0;  // outside words: the byte itself
   if (mask & kCtxWord) *rows++ = context_row(9, h.word, between, log2);
   if (mask & kCtxWordPair) *rows++ = context_row(10, h.word, h.prev_word + between, log2);
+  if (mask & kCtxSparse) *rows++ = context_row(11, (h.lo >> 8) & 0xffff, 0, log2);
+  if (mask & kCtxSkip) *rows++ = context_row(12, h.lo & 0xffff0000ffull, 0, log2);
+  if (mask & kCtxColumn) {
+    // The byte above: the previous line's byte in the column the next byte will take.
+    const std::uint32_t col = h.column < kMaxColumn ? h.column : kMaxColumn - 1;
+    const std::uint64_t above = col < h.line_len ? h.above[col] : 0x100;
+    *rows++ = context_row(13, above | std::uint64_t{col} << 9, byte, log2);
+  }
 }
 
 void ByteTransformer::mat_forward(const Mat& m, const float* X, std::size_t ldx, std::size_t n,
@@ -499,7 +530,7 @@ void ByteTransformer::adam_step() {
   K.adam(w_.data(), m_.data(), v_.data(), g_.data(), ne, emb);
   const lmpack::nn::AdamStep net{c_.lr * f * correction, c_.beta1, c_.beta2, c_.eps, c_.clip};
   K.adam(w_.data() + ne, m_.data() + ne, v_.data() + ne, g_.data() + ne, w_.size() - ne, net);
-  if (n_ctx_ > 0) ctx_.adam_step(c_.ctx_lr * f, c_.beta1, c_.beta2, c_.eps, c_.clip);
+  if (n_ctx_ > 0) ctx_.adam_step(c_.ctx_lr * f, c_.ctx_decay, c_.beta1, c_.beta2, c_.eps, c_.clip);
 }
 
 void ByteTransformer::push_memory() {

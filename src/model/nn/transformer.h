@@ -49,8 +49,11 @@ enum CtxKind : std::uint16_t {
   kCtxOrder16 = 1u << 8,   // the last 16 bytes
   kCtxWord = 1u << 9,      // the current word (letters, case-folded), or the byte between words
   kCtxWordPair = 1u << 10, // the current word and the previous one
+  kCtxSparse = 1u << 11,   // the 2nd and 3rd bytes back (skipping the newest)
+  kCtxSkip = 1u << 12,     // the newest byte and the 3rd and 4th back
+  kCtxColumn = 1u << 13,   // the column within the line and the byte above it
 };
-inline constexpr std::uint16_t kCtxKnown = (1u << 11) - 1;
+inline constexpr std::uint16_t kCtxKnown = (1u << 14) - 1;
 constexpr std::uint16_t ctx_order(int k) { return static_cast<std::uint16_t>(1u << (k - 2)); }
 
 struct TransformerConfig {
@@ -70,6 +73,7 @@ struct TransformerConfig {
   float lr = 1e-3f;
   float emb_lr = 1e-3f;
   float ctx_lr = 1e-3f;
+  float ctx_decay = 0.0f;  // a context row's n-th step uses ctx_lr / (1 + ctx_decay * (n - 1))
   float lr_min = 1e-4f;
   float lr_decay = 0.0f;
   float beta1 = 0.9f;
@@ -86,7 +90,7 @@ struct TransformerConfig {
 
 // Layout (params version 1, little-endian, floats as IEEE-754 bit patterns):
 //   u8 version, u16 d_model, u8 layers, u8 heads, u16 d_ff, u16 segment, u16 memory, u8 streams,
-//   u8 activation, u16 ctx_mask, u8 ctx_log2, f32 lr, f32 emb_lr, f32 ctx_lr, f32 lr_min, f32 lr_decay, f32 beta1, f32
+//   u8 activation, u16 ctx_mask, u8 ctx_log2, f32 lr, f32 emb_lr, f32 ctx_lr, f32 ctx_decay, f32 lr_min, f32 lr_decay, f32 beta1, f32
 //   beta2, f32 eps, f32 clip, u64 seed.
 std::vector<std::uint8_t> serialize(const TransformerConfig& config);
 // Rejects unknown versions, wrong sizes and out-of-range values (kUnknownModel / kCorrupt).
@@ -178,7 +182,12 @@ class ByteTransformer {
   struct History {
     std::uint64_t lo = 0, hi = 0;  // the last 16 inputs, newest in lo's low byte
     std::uint64_t word = 0, prev_word = 0;
+    std::uint32_t column = 0;     // bytes since the last '\n'
+    std::uint32_t line_len = 0;   // length of the previous line
+    std::vector<std::uint8_t> above;  // [256] the previous line (kCtxColumn only)
+    std::vector<std::uint8_t> line;   // [256] this line so far
   };
+  bool mask_has_column_ = false;
   std::vector<History> history_;  // [S]
   lmpack::nn::SparseEmbedding ctx_;
   lmpack::nn::Matrix xf_, f_, logits_, probs_;  // [R, d], [R, d], [R, 256], [R, 256]
