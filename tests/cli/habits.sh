@@ -127,10 +127,15 @@ expect_stdout_contains "2 files"
 run_in 0 blocks.lmp "$LMPACK" -l
 expect_stdout_contains "(stdin)"
 
-# -v summary: "NAME: R% (IN -> OUT bytes, X MB/s)".
+# -v summary: "NAME: R% (IN -> OUT bytes, X MB/s, MODEL)"; neural models also name the kernel.
 run 0 "$LMPACK" -v -k -f a
-grep -qE "^a: [0-9]+\.[0-9]% \($(stat -c %s orig) -> $(stat -c %s a.lmp) bytes, [0-9.]+ MB/s\)$" \
+grep -qE "^a: [0-9]+\.[0-9]% \($(stat -c %s orig) -> $(stat -c %s a.lmp) bytes, [0-9.]+ MB/s, cm\)$" \
   "$WORK/err" || fail "-v summary: $(cat "$WORK/err")"
+head -c 3000 orig >small
+run 0 "$LMPACK" -v -k -f --model=lstm --simd=scalar small
+grep -qE "^small: .*, lstm, nn kernels scalar\)$" "$WORK/err" || fail "-v lstm summary: $(cat "$WORK/err")"
+run 2 "$LMPACK" --simd=avx9 small
+grep -q "unknown kernel variant 'avx9'" "$WORK/err" || fail "--simd=avx9: $(cat "$WORK/err")"
 # -q prints nothing on success.
 run 0 "$LMPACK" -q -k -f a
 [[ ! -s $WORK/err ]] || fail "-q printed: $(cat "$WORK/err")"
