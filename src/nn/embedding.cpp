@@ -35,7 +35,13 @@ void SparseEmbedding::accumulate(std::uint32_t r, const float* dy) {
   kernels().axpy(1.0f, dy, g_.data() + s * ld_, dim_);
 }
 
-void SparseEmbedding::adam_step(float lr, float row_decay, float beta1, float beta2, float eps, float clip) {
+void SparseEmbedding::clear_gradients() {
+  for (const std::uint32_t r : touched_) slot_[r] = kNone;
+  touched_.clear();
+}
+
+void SparseEmbedding::adam_step(float lr, float row_decay, float beta1, float beta2, float eps,
+                                float clip) {
   const KernelTable& K = kernels();
   for (std::size_t i = 0; i < touched_.size(); ++i) {
     const std::uint32_t r = touched_[i];

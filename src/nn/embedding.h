@@ -53,6 +53,8 @@ class SparseEmbedding {
   // step count (a row's steps shrink as it gathers evidence, like a counter's); clears the
   // touched set.
   void adam_step(float lr, float row_decay, float beta1, float beta2, float eps, float clip);
+  // Drops the gradients gathered since the last step.
+  void clear_gradients();
   std::size_t touched() const { return touched_.size(); }
   // Gradient of touched row i (first-touch order), for tests.
   std::uint32_t touched_row(std::size_t i) const { return touched_[i]; }
@@ -62,8 +64,8 @@ class SparseEmbedding {
   static constexpr std::uint32_t kNone = 0xffffffffu;
   std::size_t rows_ = 0, dim_ = 0, ld_ = 0, max_touched_ = 0;
   bool first_moment_ = true;
-  Buffer w_, v_;  // [rows, ld]
-  Buffer m_;      // [rows, ld], or [max_touched, ld] scratch
+  Buffer w_, v_;                      // [rows, ld]
+  Buffer m_;                          // [rows, ld], or [max_touched, ld] scratch
   Buffer g_;                          // [max_touched, ld], slot i for touched_[i]
   std::vector<float> b1pow_, b2pow_;  // [rows] beta^n of each row
   std::vector<float> count_;          // [rows] n, exact up to 2^24

@@ -124,6 +124,45 @@ TEST(NnLayersEmbedding, LookupAndGradientAccumulation) {
   }
 }
 
+TEST(NnLayersEmbedding, SparseTableTouchesOnlyUsedRowsWithLazyAdam) {
+  SparseEmbedding table;
+  table.init(64, 20, 8, /*first_moment=*/false);
+  for (std::uint32_t r = 0; r < 64; ++r) {
+    for (std::size_t i = 0; i < 20; ++i) EXPECT_EQ(table.row(r)[i], 0.0f);  // rows start at zero
+  }
+  std::vector<float> g(20, 0.5f), g2(20, -0.25f);
+  table.accumulate(5, g.data());
+  table.accumulate(9, g.data());
+  table.accumulate(5, g2.data());
+  ASSERT_EQ(table.touched(), 2u);
+  EXPECT_EQ(table.touched_row(0), 5u);
+  EXPECT_EQ(table.touched_grad(0)[3], 0.25f);  // 0.5 - 0.25
+  EXPECT_EQ(table.touched_grad(1)[3], 0.5f);
+  table.adam_step(0.1f, 0.0f, 0.0f, 0.999f, 1e-8f, 100.0f);
+  EXPECT_EQ(table.touched(), 0u);
+  // First step of a row: bias-corrected Adam moves each element by ~lr against the gradient.
+  EXPECT_NEAR(table.row(5)[0], -0.1f, 1e-4f);
+  EXPECT_NEAR(table.row(9)[19], -0.1f, 1e-4f);
+  EXPECT_EQ(table.row(6)[0], 0.0f);  // untouched rows never move
+  // With row decay the n-th step of a row is lr / (1 + decay * (n - 1)).
+  SparseEmbedding decayed;
+  decayed.init(4, 16, 4, true);
+  std::vector<float> one(16, 1.0f);
+  float before = 0.0f;
+  for (int n = 1; n <= 3; ++n) {
+    decayed.accumulate(2, one.data());
+    decayed.adam_step(0.1f, 1.0f, 0.0f, 0.999f, 1e-8f, 100.0f);
+    const float moved = before - decayed.row(2)[0];
+    EXPECT_NEAR(moved, 0.1f / static_cast<float>(n), 2e-4f) << n;
+    before = decayed.row(2)[0];
+  }
+  // clear_gradients() forgets a gathered gradient.
+  decayed.accumulate(1, one.data());
+  decayed.clear_gradients();
+  decayed.adam_step(0.1f, 0.0f, 0.0f, 0.999f, 1e-8f, 100.0f);
+  EXPECT_EQ(decayed.row(1)[0], 0.0f);
+}
+
 // Attention of one stream over a segment of T positions after `prior` positions were pushed into
 // the memory; loss = sum w . o. Checks dq, dk, dv of the segment.
 void check_attention(int heads, int head_dim, int mem_cap, int T, int prior) {
@@ -237,6 +276,9 @@ TransformerConfig tiny_config(Activation act) {
   c.streams = 2;
   c.act = act;
   c.lr = 0.01f;
+  c.ctx_mask = ctx_order(2) | ctx_order(4) | kCtxWord | kCtxSparse;
+  c.ctx_log2 = 10;
+  c.ctx_lr = 0.05f;
   c.seed = 7;
   return c;
 }
@@ -290,6 +332,15 @@ void check_transformer_gradient(Activation act) {
   for (std::size_t i = 0; i < params.size(); i += 7) {
     coords.push_back(&params[i]);
     ana.push_back(grads[i]);
+  }
+  // And every 3rd element of the context rows this segment used.
+  lmpack::nn::SparseEmbedding& table = m.context_table();
+  ASSERT_GT(table.touched(), 0u);
+  for (std::size_t k = 0; k < table.touched(); ++k) {
+    for (std::size_t i = k % 3; i < table.dim(); i += 3) {
+      coords.push_back(table.mutable_row(table.touched_row(k)) + i);
+      ana.push_back(table.touched_grad(k)[i]);
+    }
   }
   EXPECT_LT(lmpack::nn::gradient_error(coords, ana, loss, 4e-3f), 3e-3);
 }

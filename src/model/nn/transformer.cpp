@@ -68,8 +68,6 @@ std::uint32_t context_row(int kind, std::uint64_t a, std::uint64_t b, int log2) 
   return static_cast<std::uint32_t>(h >> (64 - log2));
 }
 
-constexpr std::uint32_t kMaxColumn = 256;  // longer lines share the last column
-
 bool is_letter(std::uint8_t c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 }  // namespace
@@ -108,10 +106,10 @@ Status validate(const TransformerConfig& c) {
                         (c.act == Activation::kRelu || c.act == Activation::kSquaredRelu) &&
                         (c.ctx_mask & ~kCtxKnown) == 0 && c.ctx_log2 >= 10 && c.ctx_log2 <= 24;
   const bool opt_ok = in(c.lr, 1e-7f, 1.0f) && in(c.emb_lr, 0.0f, 10.0f) &&
-                      in(c.ctx_lr, 0.0f, 10.0f) && in(c.ctx_decay, 0.0f, 1.0f) && in(c.lr_min, 0.0f, c.lr) &&
-                      in(c.lr_decay, 0.0f, 1.0f) && in(c.beta1, 0.0f, 0.9999f) &&
-                      in(c.beta2, 0.0f, 0.999999f) && in(c.eps, 1e-12f, 1.0f) &&
-                      in(c.clip, 1e-6f, 1e6f);
+                      in(c.ctx_lr, 0.0f, 10.0f) && in(c.ctx_decay, 0.0f, 1.0f) &&
+                      in(c.lr_min, 0.0f, c.lr) && in(c.lr_decay, 0.0f, 1.0f) &&
+                      in(c.beta1, 0.0f, 0.9999f) && in(c.beta2, 0.0f, 0.999999f) &&
+                      in(c.eps, 1e-12f, 1.0f) && in(c.clip, 1e-6f, 1e6f);
   if (!shape_ok || !opt_ok)
     return {ErrorCode::kCorrupt, "transformer model parameters out of range"};
   if (c.memory_bytes() > kMaxMemoryBytes) {
@@ -266,13 +264,7 @@ ByteTransformer::ByteTransformer(const TransformerConfig& config)
   n_ctx_ = std::popcount(static_cast<unsigned>(c_.ctx_mask));
   ctx_rows_.assign(R * static_cast<std::size_t>(n_ctx_), 0);
   history_.assign(static_cast<std::size_t>(S_), History{});
-  mask_has_column_ = (c_.ctx_mask & kCtxColumn) != 0;
-  if (mask_has_column_) {
-    for (History& h : history_) {
-      h.above.assign(kMaxColumn, 0);
-      h.line.assign(kMaxColumn, 0);
-    }
-  }
+
   if (n_ctx_ > 0) {
     ctx_.init(std::size_t{1} << c_.ctx_log2, d, R * static_cast<std::size_t>(n_ctx_),
               c_.beta1 != 0.0f);
@@ -318,16 +310,6 @@ void ByteTransformer::set_input(int t, int s, std::uint8_t byte) {
   History& h = history_[static_cast<std::size_t>(s)];
   h.hi = (h.hi << 8) | (h.lo >> 56);
   h.lo = (h.lo << 8) | byte;
-  if (mask_has_column_) {
-    if (byte == '\n') {
-      h.above.swap(h.line);
-      h.line_len = h.column < kMaxColumn ? h.column : kMaxColumn;
-      h.column = 0;
-    } else {
-      if (h.column < kMaxColumn) h.line[h.column] = byte;
-      ++h.column;
-    }
-  }
   if (is_letter(byte)) {
     h.word = mix(h.word + (byte | 0x20u));
   } else if (h.word != 0) {
@@ -350,12 +332,6 @@ void ByteTransformer::set_input(int t, int s, std::uint8_t byte) {
   if (mask & kCtxWordPair) *rows++ = context_row(10, h.word, h.prev_word + between, log2);
   if (mask & kCtxSparse) *rows++ = context_row(11, (h.lo >> 8) & 0xffff, 0, log2);
   if (mask & kCtxSkip) *rows++ = context_row(12, h.lo & 0xffff0000ffull, 0, log2);
-  if (mask & kCtxColumn) {
-    // The byte above: the previous line's byte in the column the next byte will take.
-    const std::uint32_t col = h.column < kMaxColumn ? h.column : kMaxColumn - 1;
-    const std::uint64_t above = col < h.line_len ? h.above[col] : 0x100;
-    *rows++ = context_row(13, above | std::uint64_t{col} << 9, byte, log2);
-  }
 }
 
 void ByteTransformer::mat_forward(const Mat& m, const float* X, std::size_t ldx, std::size_t n,
@@ -462,6 +438,7 @@ void ByteTransformer::backward() {
   const std::size_t d = static_cast<std::size_t>(d_), ff = static_cast<std::size_t>(ff_);
   const std::size_t R = R_;
   g_.zero();
+  if (n_ctx_ > 0) ctx_.clear_gradients();
   // Cross-entropy: dz = p - onehot(target).
   for (std::size_t r = 0; r < R; ++r) {
     const float* p = probs_.row(r);

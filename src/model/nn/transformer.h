@@ -45,41 +45,42 @@ enum class Activation : std::uint8_t { kRelu = 0, kSquaredRelu = 1 };
 enum CtxKind : std::uint16_t {
   kCtxOrder2 = 1u << 0,  // bit k-2 for k = 2..8: the last k bytes (the newest being the input)
   kCtxOrder8 = 1u << 6,
-  kCtxOrder12 = 1u << 7,   // the last 12 bytes
-  kCtxOrder16 = 1u << 8,   // the last 16 bytes
-  kCtxWord = 1u << 9,      // the current word (letters, case-folded), or the byte between words
-  kCtxWordPair = 1u << 10, // the current word and the previous one
-  kCtxSparse = 1u << 11,   // the 2nd and 3rd bytes back (skipping the newest)
-  kCtxSkip = 1u << 12,     // the newest byte and the 3rd and 4th back
-  kCtxColumn = 1u << 13,   // the column within the line and the byte above it
+  kCtxOrder12 = 1u << 7,    // the last 12 bytes
+  kCtxOrder16 = 1u << 8,    // the last 16 bytes
+  kCtxWord = 1u << 9,       // the current word (letters, case-folded), or the byte between words
+  kCtxWordPair = 1u << 10,  // the current word and the previous one
+  kCtxSparse = 1u << 11,    // the 2nd and 3rd bytes back (skipping the newest)
+  kCtxSkip = 1u << 12,      // the newest byte and the 3rd and 4th back
 };
-inline constexpr std::uint16_t kCtxKnown = (1u << 14) - 1;
+inline constexpr std::uint16_t kCtxKnown = (1u << 13) - 1;
 constexpr std::uint16_t ctx_order(int k) { return static_cast<std::uint16_t>(1u << (k - 2)); }
 
+// The defaults are level 5's shape and the tuned optimiser settings (transformer_codec.cpp).
 struct TransformerConfig {
-  int d_model = 128;
+  int d_model = 48;
   int layers = 2;
-  int heads = 4;
-  int d_ff = 256;
+  int heads = 3;
+  int d_ff = 96;
   int segment = 32;  // tokens per training step (T)
-  int memory = 256;  // cached past tokens (M)
+  int memory = 64;   // cached past tokens (M)
   int streams = 1;   // S
-  Activation act = Activation::kRelu;
+  Activation act = Activation::kSquaredRelu;
   std::uint16_t ctx_mask = 0;  // CtxKind bits: which hashed context embeddings the input adds
   int ctx_log2 = 18;           // context embedding rows, log2 (10..24)
   // Adam learning rates: the network's, the byte embedding's and the context embeddings' (these
   // tables learn like counters: fast). Training step k (0-based) scales all three by
   // f = max(lr_min / lr, 1 / (1 + k * lr_decay)).
-  float lr = 1e-3f;
-  float emb_lr = 1e-3f;
-  float ctx_lr = 1e-3f;
-  float ctx_decay = 0.0f;  // a context row's n-th step uses ctx_lr / (1 + ctx_decay * (n - 1))
+  float lr = 5e-3f;
+  float emb_lr = 0.04f;
+  float ctx_lr = 0.35f;
+  float ctx_decay = 0.02f;  // a context row's n-th step uses ctx_lr / (1 + ctx_decay * (n - 1))
   float lr_min = 1e-4f;
   float lr_decay = 0.0f;
-  float beta1 = 0.9f;
+  // beta1 = 0 (nncp's choice) learns fastest online and lets the context table skip its m.
+  float beta1 = 0.0f;
   float beta2 = 0.999f;
   float eps = 1e-8f;
-  float clip = 1.0f;  // per-element gradient clip
+  float clip = 100.0f;  // per-element gradient clip (gradients are sums over a segment)
   std::uint64_t seed = 1;
 
   int head_dim() const { return d_model / heads; }
@@ -90,8 +91,8 @@ struct TransformerConfig {
 
 // Layout (params version 1, little-endian, floats as IEEE-754 bit patterns):
 //   u8 version, u16 d_model, u8 layers, u8 heads, u16 d_ff, u16 segment, u16 memory, u8 streams,
-//   u8 activation, u16 ctx_mask, u8 ctx_log2, f32 lr, f32 emb_lr, f32 ctx_lr, f32 ctx_decay, f32 lr_min, f32 lr_decay, f32 beta1, f32
-//   beta2, f32 eps, f32 clip, u64 seed.
+//   u8 activation, u16 ctx_mask, u8 ctx_log2, f32 lr, f32 emb_lr, f32 ctx_lr, f32 ctx_decay, f32
+//   lr_min, f32 lr_decay, f32 beta1, f32 beta2, f32 eps, f32 clip, u64 seed.
 std::vector<std::uint8_t> serialize(const TransformerConfig& config);
 // Rejects unknown versions, wrong sizes and out-of-range values (kUnknownModel / kCorrupt).
 Status deserialize(std::span<const std::uint8_t> bytes, TransformerConfig& config);
@@ -124,7 +125,7 @@ class ByteTransformer {
   const float* logits(int t, int s) const { return logits_.row(t * S_ + s); }
   const float* probs_at(int t, int s) const { return probs_.row(t * S_ + s); }
   // Gradient of the summed cross-entropy (nats) of positions [0, segment) of every stream into
-  // grads(), after forward(0, segment).
+  // grads() and context_table(), after forward(0, segment).
   void backward();
   // One Adam step with grads(); advances the learning-rate schedule.
   void adam_step();
@@ -133,6 +134,8 @@ class ByteTransformer {
   // All trainable parameters (padding included) and their gradients, same layout.
   std::span<float> params() { return {w_.data(), w_.size()}; }
   std::span<const float> grads() const { return {g_.data(), g_.size()}; }
+  // The context embeddings (their gradients after backward() are its touched rows').
+  lmpack::nn::SparseEmbedding& context_table() { return ctx_; }
   std::uint64_t train_steps() const { return steps_; }
 
  private:
@@ -182,12 +185,7 @@ class ByteTransformer {
   struct History {
     std::uint64_t lo = 0, hi = 0;  // the last 16 inputs, newest in lo's low byte
     std::uint64_t word = 0, prev_word = 0;
-    std::uint32_t column = 0;     // bytes since the last '\n'
-    std::uint32_t line_len = 0;   // length of the previous line
-    std::vector<std::uint8_t> above;  // [256] the previous line (kCtxColumn only)
-    std::vector<std::uint8_t> line;   // [256] this line so far
   };
-  bool mask_has_column_ = false;
   std::vector<History> history_;  // [S]
   lmpack::nn::SparseEmbedding ctx_;
   lmpack::nn::Matrix xf_, f_, logits_, probs_;  // [R, d], [R, d], [R, 256], [R, 256]
