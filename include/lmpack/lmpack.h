@@ -25,7 +25,7 @@ struct CompressOptions {
   int level = 5;
   // Model family: "cm" (context mixing), "lstm" and "transformer" (online neural byte models),
   // "mix" (context mixing with an LSTM among the mixer's inputs). Empty means the default
-  // family for the media ("cm"; with `best` on text, "mix").
+  // family for the media ("cm"; with `best` on text above 1 MiB, "mix").
   std::string model;
   // Media front end: "auto" sniffs the content; "bytes" forces the identity transform.
   std::string media = "auto";

@@ -481,18 +481,16 @@ TEST(NeuralModels, EveryFamilyRoundTripsTextAndRandomBytes) {
   }
 }
 
-TEST(NeuralModels, BestOnTextIsMix) {
+// --best is mix -9 only on text above 1 MiB (measured in bench; too slow for a unit test);
+// smaller text keeps CM level 9, whose variant search wins there.
+TEST(NeuralModels, BestOnSmallTextStaysCm) {
   CompressOptions o;
   o.best = true;
   const Bytes archive = expect_round_trip(text_prefix(24 * kKiB), o);
   ArchiveInfo info;
   ASSERT_TRUE(inspect(archive, info).is_ok());
-  EXPECT_EQ(info.model, "mix");
+  EXPECT_EQ(info.model, "cm");
   EXPECT_EQ(info.level, 9);
-  // Not text: --best stays with the CM model.
-  const Bytes binary = expect_round_trip(random_bytes(5000, 9), o);
-  ASSERT_TRUE(inspect(binary, info).is_ok());
-  EXPECT_TRUE(info.model == "cm" || info.model == "stored") << info.model;
 }
 
 // Neither the thread count nor the kernel variant may change an archive.
