@@ -3,6 +3,8 @@
 #include <bit>
 #include <string>
 
+#include "model/params_io.h"
+
 namespace lmpack::model::cm {
 
 int CmConfig::hashed_contexts() const {
@@ -111,17 +113,12 @@ CmConfig variant_config(const CmConfig& config, int variant) {
 // u8 match_log2, u8 match_min, u16 counter_limit, u8 mixer_shift, u8 mixer_rate, u8 search;
 // little-endian.
 namespace {
+using params_io::get;
+using params_io::put;
+
 constexpr std::uint8_t kParamsVersion = 1;
 constexpr std::size_t kParamsSize = 1 + 4 + 4 + 1 + 1 + 1 + 2 + 1 + 1 + 1;
 
-void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-std::uint64_t get(std::span<const std::uint8_t> in, std::size_t& pos, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{in[pos++]} << (8 * i);
-  return v;
-}
 }  // namespace
 
 std::vector<std::uint8_t> serialize(const CmConfig& c) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "model/params_io.h"
 #include "nn/kernels.h"
 #include "nn/rng.h"
 
@@ -20,24 +21,13 @@ using lmpack::nn::pad16;
 
 namespace {
 
+using params_io::get;
+using params_io::get_f32;
+using params_io::put;
+using params_io::put_f32;
+
 constexpr std::size_t kParamsSize = 1 + 1 + 2 + 2 + 2 + 1 + 9 * 4 + 8;
 constexpr std::size_t kVocab = 256;
-
-void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-void put_f(std::vector<std::uint8_t>& out, float f) {
-  put(out, std::bit_cast<std::uint32_t>(f), 4);
-}
-
-std::uint64_t get(std::span<const std::uint8_t> in, std::size_t& pos, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{in[pos++]} << (8 * i);
-  return v;
-}
-float get_f(std::span<const std::uint8_t> in, std::size_t& pos) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(get(in, pos, 4)));
-}
 
 // a <= x <= b, false for NaN.
 bool within(float x, float a, float b) { return x >= a && x <= b; }
@@ -72,7 +62,7 @@ std::vector<std::uint8_t> serialize(const LstmConfig& c) {
   put(out, c.coupled ? 1 : 0, 1);
   for (float f :
        {c.lr, c.lr_end, c.lr_decay, c.beta1, c.beta2, c.eps, c.clip, c.forget_bias, c.init_scale}) {
-    put_f(out, f);
+    put_f32(out, f);
   }
   put(out, c.seed, 8);
   return out;
@@ -118,7 +108,7 @@ Status deserialize(std::span<const std::uint8_t> bytes, LstmConfig& c) {
   r.coupled = coupled == 1;
   for (float* f : {&r.lr, &r.lr_end, &r.lr_decay, &r.beta1, &r.beta2, &r.eps, &r.clip,
                    &r.forget_bias, &r.init_scale}) {
-    *f = get_f(bytes, pos);
+    *f = get_f32(bytes, pos);
   }
   r.seed = get(bytes, pos, 8);
   Status status = validate(r);

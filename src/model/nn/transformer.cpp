@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "model/params_io.h"
 #include "nn/embedding.h"
 #include "nn/kernels.h"
 #include "nn/norm.h"
@@ -23,24 +24,14 @@ using lmpack::nn::RowsOut;
 namespace {
 
 constexpr int kVocab = 256;
+using params_io::get;
+using params_io::get_f32;
+using params_io::put;
+using params_io::put_f32;
+
 constexpr std::uint8_t kParamsVersion = 1;
 constexpr std::size_t kParamsSize = 1 + 2 + 1 + 1 + 2 + 2 + 2 + 1 + 1 + 3 + 10 * 4 + 8;
 constexpr std::uint64_t kMaxMemoryBytes = std::uint64_t{2} << 30;
-
-void put(std::vector<std::uint8_t>& out, std::uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-std::uint64_t get(std::span<const std::uint8_t> in, std::size_t& pos, int bytes) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v |= std::uint64_t{in[pos++]} << (8 * i);
-  return v;
-}
-void put_f32(std::vector<std::uint8_t>& out, float f) {
-  put(out, std::bit_cast<std::uint32_t>(f), 4);
-}
-float get_f32(std::span<const std::uint8_t> in, std::size_t& pos) {
-  return std::bit_cast<float>(static_cast<std::uint32_t>(get(in, pos, 4)));
-}
 
 // NaN fails every comparison, so `in(x, lo, hi)` also rejects it; infinities fail the bounds.
 bool in(float x, float lo, float hi) { return x >= lo && x <= hi; }
