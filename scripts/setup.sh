@@ -14,9 +14,10 @@ say() { printf 'setup: %s\n' "$*"; }
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libcli11-dev libxxhash-dev googletest libgtest-dev libbenchmark-dev
+  libcli11-dev libxxhash-dev libsndfile1-dev googletest libgtest-dev libbenchmark-dev
   clang                                # libFuzzer (-fsanitize=fuzzer)
   gzip bzip2 xz-utils zstd brotli time # peers for `lmpack bench`, and /usr/bin/time
+  flac wavpack                         # audio peers for `lmpack bench`
 )
 
 missing=()

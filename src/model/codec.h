@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lmpack/status.h"
+#include "model/stream_shape.h"
 
 namespace lmpack::model {
 
@@ -43,7 +44,15 @@ struct ModelFamily {
   std::vector<std::uint8_t> (*params)(int level);
   // Builds a codec from an archive's level and params; fails on params it does not understand.
   Status (*make)(int level, std::span<const std::uint8_t> params, std::unique_ptr<BlockCodec>& out);
+  // Families that use the media's description of the stream (audio) set this; the engine calls
+  // it instead of `make` when it is set. Byte models leave it null and see every stream as bytes.
+  Status (*make_for_stream)(int level, std::span<const std::uint8_t> params,
+                            const StreamShape& shape, std::unique_ptr<BlockCodec>& out) = nullptr;
 };
+
+// Builds a codec through make_for_stream when the family has it, else make.
+Status make_codec(const ModelFamily& family, int level, std::span<const std::uint8_t> params,
+                  const StreamShape& shape, std::unique_ptr<BlockCodec>& out);
 
 const ModelFamily* find_family(const std::string& name);
 const ModelFamily* find_family(std::uint8_t id);

@@ -27,3 +27,13 @@ const ModelFamily* find_family(std::uint8_t id) {
 }
 
 }  // namespace lmpack::model
+
+namespace lmpack::model {
+
+Status make_codec(const ModelFamily& family, int level, std::span<const std::uint8_t> params,
+                  const StreamShape& shape, std::unique_ptr<BlockCodec>& out) {
+  if (family.make_for_stream) return family.make_for_stream(level, params, shape, out);
+  return family.make(level, params, out);
+}
+
+}  // namespace lmpack::model
