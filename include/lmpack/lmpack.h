@@ -24,10 +24,12 @@ struct CompressOptions {
   // the bench corpus, and costs more time and memory.
   int level = 5;
   // Model family: "cm" (context mixing), "lstm" and "transformer" (online neural byte models),
-  // "mix" (context mixing with an LSTM among the mixer's inputs). Empty means the default
-  // family for the media ("cm"; with `best` on text above 1 MiB, "mix").
+  // "mix" (context mixing with an LSTM among the mixer's inputs), "audio" (prediction cascade
+  // and residual coder for PCM). Empty means the default family for the media ("audio" for
+  // audio; "cm" otherwise, and with `best` on text above 1 MiB, "mix").
   std::string model;
-  // Media front end: "auto" sniffs the content; "bytes" forces the identity transform.
+  // Media front end: "auto" sniffs the content; "bytes" forces the identity transform; "audio"
+  // asks for the audio front end (a file it cannot parse still takes the byte path).
   std::string media = "auto";
   // Strongest configuration lmpack has for the media: the model's best level, and on text with
   // no model named, the "mix" family (overrides level).
@@ -41,6 +43,9 @@ struct CompressOptions {
 
 struct DecompressOptions {
   unsigned threads = 1;
+  // Audio archives made from FLAC input: write the samples as a WAV file instead of re-encoding
+  // them as FLAC. (Either way the samples are exactly the original's; the FLAC bytes are not.)
+  bool flac_as_wav = false;
   ProgressFn progress;
 };
 
@@ -54,6 +59,11 @@ struct BlockInfo {
 struct ArchiveInfo {
   std::uint32_t format_version = 0;
   std::string media;       // e.g. "bytes"
+  std::string media_desc;  // e.g. "WAV, 16-bit PCM, 2 ch, 44100 Hz, 1323000 frames"
+  // False when decompression writes an equivalent file rather than the original bytes (FLAC
+  // input comes back with the same samples in a new FLAC or WAV); the checksum then covers the
+  // samples.
+  bool byte_exact = true;
   std::string model;       // e.g. "cm", or "stored" for an archive with no model
   int level = 0;           // model level the archive was made with
   std::string model_desc;  // human-readable model description, e.g. "cm level 5 (mem 96 MiB)"

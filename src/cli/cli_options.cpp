@@ -129,6 +129,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_option("--media", opt.media,
                  "Media front end: auto (default), " + join(lmpack::media_names()))
       ->type_name("NAME");
+  app.add_flag("--to-wav", opt.to_wav,
+               "Decompressing audio that was FLAC: write WAV (FILE.wav) instead of FLAC; the "
+               "samples are the same either way");
   app.add_option("-T,--threads", threads, "Worker threads, 0 = number of cores (default 1)")
       ->check(CLI::Range(0, 1024))
       ->type_name("N");

@@ -82,6 +82,10 @@ void print_blocks(const Listed& row) {
   std::printf("    format v%u, level %d, block size %llu, %zu block%s\n", info.format_version,
               info.level, static_cast<unsigned long long>(info.block_size), info.blocks.size(),
               info.blocks.size() == 1 ? "" : "s");
+  if (info.media != "bytes") {
+    std::printf("    %s: %s%s\n", info.media.c_str(), info.media_desc.c_str(),
+                info.byte_exact ? ", comes back byte for byte" : "");
+  }
   for (std::size_t i = 0; i < info.blocks.size(); ++i) {
     const BlockInfo& block = info.blocks[i];
     std::printf("    block %6zu: %12llu -> %12llu bytes %7s  %s\n", i,
