@@ -1,17 +1,21 @@
 #include "cli/bench_main.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/bench_audio.h"
 #include "cli/bench_report.h"
 #include "cli/bench_runner.h"
+#include "cli/cleanup.h"
 #include "cli/cli_options.h"
 #include "cli/diagnostics.h"
 #include "cli/file_io.h"
@@ -90,6 +94,7 @@ struct BenchOptions {
   std::vector<LevelChoice> levels;
   std::vector<std::string> peers;  // empty: all found on PATH
   bool no_peers = false;
+  std::vector<int> bits;  // --bits: reduced depths to bench audio inputs at as well
   int runs = 1;
   bool json = false;
   bool csv = false;
@@ -103,10 +108,11 @@ struct BenchOptions {
 bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_code) {
   CLI::App app{
       "lmpack bench: compare lmpack's levels with gzip, bzip2, xz, zstd and brotli on "
-      "the same files.\nEach codec runs as a subprocess (one thread), compressing and "
-      "then decompressing; the\nround trip is checked byte for byte.",
+      "the same files,\nand on audio files also with flac -8 and wavpack -hhx6. Each codec "
+      "runs as a subprocess\n(one thread), compressing and then decompressing; the round trip "
+      "is checked byte for byte.",
       "lmpack bench"};
-  std::string levels_text, peers_text, block_text;
+  std::string levels_text, peers_text, block_text, bits_text;
   app.add_option("inputs", opt.inputs, "Files and directories (searched recursively)")
       ->required()
       ->type_name("FILE|DIR");
@@ -117,6 +123,10 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
   for (const auto& name : peer_names()) names += (names.empty() ? "" : ",") + name;
   app.add_option("--peers", peers_text,
                  "Peers to run if found on PATH: " + names + ", or none (default: all)")
+      ->type_name("LIST");
+  app.add_option("--bits", bits_text,
+                 "Also bench each audio input reduced to these bits per sample (8, 16, 24; e.g. "
+                 "8,16): top bits kept, no dither; only reductions")
       ->type_name("LIST");
   app.add_option("--runs", opt.runs, "Time each codec N times, keep the fastest")
       ->check(CLI::Range(1, 1000))
@@ -170,6 +180,11 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
       }
     }
   }
+  if (!bits_text.empty()) {
+    auto bits = parse_bits(bits_text);
+    if (!bits) return usage("invalid --bits '" + bits_text + "' (8, 16 or 24, e.g. 8,16)");
+    opt.bits = *bits;
+  }
   if (block_opt->count() > 0) {
     auto size = parse_size(block_text);
     if (!size || *size == 0) return usage("invalid block size '" + block_text + "'");
@@ -217,32 +232,92 @@ int run_bench(int argc, char** argv, int full_argc, char** full_argv) {
     return kExitError;
   }
 
-  std::vector<Measurement> rows;
-  std::size_t total_jobs = files.size() * codecs.size(), job = 0;
+  // What runs: every input as it is, then (audio inputs, --bits) its reduced-depth copies.
+  struct Variant {
+    std::string file;   // the input's path
+    std::string label;  // the table's name: the path, or "PATH@8bit"
+    int bits = 0;       // 0: the file itself; else the depth of the copy to make
+    std::optional<AudioShape> shape;
+  };
+  auto runs_on = [](const CodecSpec& codec, const std::optional<AudioShape>& shape) {
+    return codec.containers.empty() || (shape && codec.reads(shape->container));
+  };
+  std::vector<Variant> variants;
+  std::size_t total_jobs = 0;
   for (const auto& file : files) {
-    std::vector<std::uint8_t> original;
-    if (Status status = read_input(file, original); !status) {
-      print_error(file, status.message());
-      all_ok = false;
-      job += codecs.size();
-      continue;
-    }
-    for (const auto& codec : codecs) {
-      ++job;
-      if (!opt.quiet) {
-        std::fprintf(stderr, "bench: [%zu/%zu] %s: %s\n", job, total_jobs, file.c_str(),
-                     codec.label.c_str());
+    std::optional<AudioShape> shape = probe_audio(file);
+    variants.push_back({file, file, 0, shape});
+    for (int bits : opt.bits) {
+      if (!shape) {
+        print_error(file, "note: not integer PCM audio, --bits skips it");
+        break;
       }
-      Measurement m = runner.measure(file, original, codec, opt.runs);
-      if (!m.ok) {
-        print_error(file, codec.label + ": " + m.error);
-        if (m.mismatch) {
-          std::fprintf(stderr, "lmpack: *** ROUND TRIP MISMATCH: %s with %s ***\n", file.c_str(),
+      if (bits >= shape->bits) {
+        print_error(file, "note: " + std::to_string(shape->bits) + "-bit audio, --bits " +
+                              std::to_string(bits) + " skips it (only reductions)");
+        continue;
+      }
+      AudioShape reduced = *shape;
+      reduced.container = "wav";
+      reduced.bits = bits;
+      variants.push_back({file, file + "@" + std::to_string(bits) + "bit", bits, reduced});
+    }
+  }
+  for (const auto& v : variants) {
+    for (const auto& codec : codecs) total_jobs += runs_on(codec, v.shape) ? 1 : 0;
+  }
+
+  std::vector<Measurement> rows;
+  std::size_t job = 0;
+  const std::string reduced_path = runner.dir() + "/reduced.wav";
+  for (const auto& v : variants) {
+    std::size_t jobs = 0;
+    for (const auto& codec : codecs) jobs += runs_on(codec, v.shape) ? 1 : 0;
+    std::string input = v.file;
+    int slot = -1;
+    if (v.bits > 0) {
+      slot = register_cleanup(reduced_path);
+      if (Status status = write_reduced_wav(v.file, reduced_path, v.bits); !status) {
+        print_error(v.label, status.message());
+        all_ok = false;
+        job += jobs;
+        ::unlink(reduced_path.c_str());
+        unregister_cleanup(slot);
+        continue;
+      }
+      input = reduced_path;
+    }
+    std::vector<std::uint8_t> original;
+    if (Status status = read_input(input, original); !status) {
+      print_error(v.label, status.message());
+      all_ok = false;
+      job += jobs;
+    } else {
+      for (const auto& codec : codecs) {
+        if (!runs_on(codec, v.shape)) continue;
+        ++job;
+        if (!opt.quiet) {
+          std::fprintf(stderr, "bench: [%zu/%zu] %s: %s\n", job, total_jobs, v.label.c_str(),
                        codec.label.c_str());
         }
-        all_ok = false;
+        Measurement m =
+            runner.measure(input, original, codec, opt.runs, v.shape ? v.shape->container : "");
+        m.file = v.label;
+        if (v.shape) m.audio_samples = v.shape->samples();
+        if (!m.ok) {
+          print_error(v.label, codec.label + ": " + m.error);
+          if (m.mismatch) {
+            std::fprintf(stderr, "lmpack: *** ROUND TRIP MISMATCH: %s with %s ***\n",
+                         v.label.c_str(), codec.label.c_str());
+          }
+          all_ok = false;
+        }
+        rows.push_back(std::move(m));
       }
-      rows.push_back(std::move(m));
+    }
+    if (v.bits > 0) {
+      ::unlink(reduced_path.c_str());
+      unregister_cleanup(slot);
     }
   }
 

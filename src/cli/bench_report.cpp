@@ -54,13 +54,20 @@ std::optional<double> per_second(std::uint64_t bytes, double seconds) {
   return static_cast<double>(bytes) / 1e6 / seconds;
 }
 
-// xz -9e's size for each file, the reference for the "vs xz" column.
-std::map<std::string, std::uint64_t> xz_sizes(const std::vector<Measurement>& rows) {
+// One family's size for each file: xz -9e's is the reference for "vs xz", flac -8's for
+// "vs flac".
+std::map<std::string, std::uint64_t> family_sizes(const std::vector<Measurement>& rows,
+                                                  const std::string& family) {
   std::map<std::string, std::uint64_t> sizes;
   for (const auto& m : rows) {
-    if (m.family == "xz" && m.ok) sizes[m.file] = m.compressed_size;
+    if (m.family == family && m.ok) sizes[m.file] = m.compressed_size;
   }
   return sizes;
+}
+
+bool any_audio(const std::vector<Measurement>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [](const Measurement& m) { return m.audio_samples > 0; });
 }
 
 std::optional<std::uint64_t> lookup(const std::map<std::string, std::uint64_t>& map,
@@ -70,9 +77,11 @@ std::optional<std::uint64_t> lookup(const std::map<std::string, std::uint64_t>& 
   return it->second;
 }
 
-// Per-codec sums over the files where that codec succeeded, in first-seen codec order.
+// Per-codec sums over the files where that codec succeeded, in first-seen codec order. Bits per
+// sample are summed only when every file the codec ran on is audio.
 std::vector<Measurement> totals(const std::vector<Measurement>& rows) {
   std::vector<Measurement> sums;
+  std::vector<std::string> not_all_audio;
   for (const auto& m : rows) {
     auto it = std::find_if(sums.begin(), sums.end(),
                            [&](const Measurement& s) { return s.codec == m.codec; });
@@ -94,31 +103,40 @@ std::vector<Measurement> totals(const std::vector<Measurement>& rows) {
     it->compress_seconds += m.compress_seconds;
     it->decompress_seconds += m.decompress_seconds;
     it->peak_rss_kib = std::max(it->peak_rss_kib, m.peak_rss_kib);
+    it->audio_samples += m.audio_samples;
+    if (m.audio_samples == 0) not_all_audio.push_back(m.codec);
+  }
+  for (auto& s : sums) {
+    if (std::find(not_all_audio.begin(), not_all_audio.end(), s.codec) != not_all_audio.end()) {
+      s.audio_samples = 0;
+    }
   }
   return sums;
 }
 
 using Cells = std::vector<std::string>;
 
-Cells table_cells(const Measurement& m, std::optional<std::uint64_t> xz_size) {
-  Figures f = compute_figures(m, xz_size);
+// audio: the table has the audio columns (bits/smp after bits/B, vs flac last).
+Cells table_cells(const Measurement& m, std::optional<std::uint64_t> xz_size,
+                  std::optional<std::uint64_t> flac_size, bool audio) {
+  Figures f = compute_figures(m, xz_size, flac_size);
   if (!m.ok) return {m.file, m.codec, "FAILED: " + m.error};
-  Cells cells = {m.file,
-                 m.codec,
-                 std::to_string(m.compressed_size),
-                 fixed(f.rate_percent, 2),
-                 fixed(f.bits_per_byte, 3),
-                 fixed(f.compress_mb_s, 2),
-                 fixed(f.decompress_mb_s, 2),
-                 fixed(f.peak_rss_mib, 1),
-                 fixed(f.vs_xz, 3)};
+  Cells cells = {m.file, m.codec, std::to_string(m.compressed_size), fixed(f.rate_percent, 2),
+                 fixed(f.bits_per_byte, 3)};
+  if (audio) cells.push_back(fixed(f.bits_per_sample, 3));
+  for (auto&& cell : {fixed(f.compress_mb_s, 2), fixed(f.decompress_mb_s, 2),
+                      fixed(f.peak_rss_mib, 1), fixed(f.vs_xz, 3)}) {
+    cells.push_back(cell);
+  }
+  if (audio) cells.push_back(fixed(f.vs_flac, 3));
   if (!m.error.empty()) cells.push_back("(" + m.error + ")");
   return cells;
 }
 
 }  // namespace
 
-Figures compute_figures(const Measurement& m, std::optional<std::uint64_t> xz_size) {
+Figures compute_figures(const Measurement& m, std::optional<std::uint64_t> xz_size,
+                        std::optional<std::uint64_t> flac_size) {
   Figures f;
   f.peak_rss_mib = static_cast<double>(m.peak_rss_kib) / 1024.0;
   if (m.compressed_size == 0 && !m.ok) return f;
@@ -127,19 +145,33 @@ Figures compute_figures(const Measurement& m, std::optional<std::uint64_t> xz_si
     f.rate_percent = ratio * 100.0;
     f.bits_per_byte = ratio * 8.0;
   }
+  if (m.audio_samples > 0) {
+    f.bits_per_sample =
+        static_cast<double>(m.compressed_size) * 8.0 / static_cast<double>(m.audio_samples);
+  }
   f.compress_mb_s = per_second(m.original_size, m.compress_seconds);
   f.decompress_mb_s = per_second(m.original_size, m.decompress_seconds);
   if (m.family == "lmpack" && xz_size && *xz_size > 0) {
     f.vs_xz = static_cast<double>(m.compressed_size) / static_cast<double>(*xz_size);
   }
+  if (m.family == "lmpack" && flac_size && *flac_size > 0) {
+    f.vs_flac = static_cast<double>(m.compressed_size) / static_cast<double>(*flac_size);
+  }
   return f;
 }
 
 std::string render_table(const BenchContext& context, const std::vector<Measurement>& rows) {
-  std::vector<Cells> lines = {
-      {"file", "codec", "size", "rate%", "bits/B", "comp MB/s", "dec MB/s", "RSS MiB", "vs xz"}};
-  auto xz = xz_sizes(rows);
-  for (const auto& m : rows) lines.push_back(table_cells(m, lookup(xz, m.file)));
+  const bool audio = any_audio(rows);
+  std::vector<Cells> lines = {{"file", "codec", "size", "rate%", "bits/B"}};
+  if (audio) lines[0].push_back("bits/smp");
+  for (const char* name : {"comp MB/s", "dec MB/s", "RSS MiB", "vs xz"}) lines[0].push_back(name);
+  if (audio) lines[0].push_back("vs flac");
+  const std::size_t columns = lines[0].size();
+  auto xz = family_sizes(rows, "xz");
+  auto flac = family_sizes(rows, "flac");
+  for (const auto& m : rows) {
+    lines.push_back(table_cells(m, lookup(xz, m.file), lookup(flac, m.file), audio));
+  }
 
   std::size_t files = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -147,16 +179,24 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
   }
   if (files > 1) {
     auto sums = totals(rows);
-    std::optional<std::uint64_t> xz_total;
+    std::optional<std::uint64_t> xz_total, flac_total;
     for (const auto& s : sums) {
       if (s.family == "xz" && s.error.empty()) xz_total = s.compressed_size;
+      // flac runs on the audio files only: its total compares with lmpack's on the same files
+      // only when every file was audio.
+      if (s.family == "flac" && s.error.empty() && s.audio_samples > 0) {
+        flac_total = s.compressed_size;
+      }
     }
-    for (const auto& s : sums) lines.push_back(table_cells(s, xz_total));
+    for (const auto& s : sums) {
+      std::optional<std::uint64_t> flac_ref = s.audio_samples > 0 ? flac_total : std::nullopt;
+      lines.push_back(table_cells(s, xz_total, flac_ref, audio));
+    }
   }
 
   std::vector<std::size_t> widths;
   for (const auto& cells : lines) {
-    for (std::size_t i = 0; i < cells.size() && i < 9; ++i) {
+    for (std::size_t i = 0; i < cells.size() && i < columns; ++i) {
       if (widths.size() <= i) widths.push_back(0);
       widths[i] = std::max(widths[i], cells[i].size());
     }
@@ -169,13 +209,18 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
   out +=
       "# rate% = compressed/original*100; MB/s = 10^6 original bytes per second (min of runs);"
       " RSS = peak of compress and decompress; vs xz = size / xz -9e size\n";
+  if (audio) {
+    out +=
+        "# audio: bits/smp = compressed bits per sample (frames x channels);"
+        " vs flac = size / flac -8 size\n";
+  }
   for (const auto& cells : lines) {
     std::string line;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line += "  ";
       std::size_t width = i < widths.size() ? widths[i] : 0;
       std::string pad(width > cells[i].size() ? width - cells[i].size() : 0, ' ');
-      bool left = i < 2 || i >= 9 || cells[i].rfind("FAILED", 0) == 0;
+      bool left = i < 2 || i >= columns || cells[i].rfind("FAILED", 0) == 0;
       line += left ? cells[i] + (i + 1 < cells.size() ? pad : "") : pad + cells[i];
     }
     out += line + "\n";
@@ -185,19 +230,22 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
 
 std::string render_csv(const std::vector<Measurement>& rows) {
   std::string out =
-      "file,codec,original_bytes,compressed_bytes,rate_percent,bits_per_byte,compress_mb_s,"
-      "decompress_mb_s,peak_rss_mib,vs_xz,ok,error\n";
-  auto xz = xz_sizes(rows);
+      "file,codec,original_bytes,compressed_bytes,rate_percent,bits_per_byte,bits_per_sample,"
+      "compress_mb_s,decompress_mb_s,peak_rss_mib,vs_xz,vs_flac,audio_samples,ok,error\n";
+  auto xz = family_sizes(rows, "xz");
+  auto flac = family_sizes(rows, "flac");
   for (const auto& m : rows) {
-    Figures f = compute_figures(m, lookup(xz, m.file));
+    Figures f = compute_figures(m, lookup(xz, m.file), lookup(flac, m.file));
     auto num = [](std::optional<double> v, int decimals) {
       return v ? fixed(v, decimals) : std::string();
     };
     out += csv_field(m.file) + "," + csv_field(m.codec) + "," + std::to_string(m.original_size) +
            "," + std::to_string(m.compressed_size) + "," + num(f.rate_percent, 4) + "," +
-           num(f.bits_per_byte, 4) + "," + num(f.compress_mb_s, 4) + "," +
-           num(f.decompress_mb_s, 4) + "," + fixed(f.peak_rss_mib, 2) + "," + num(f.vs_xz, 4) +
-           "," + (m.ok ? "1" : "0") + "," + csv_field(m.error) + "\n";
+           num(f.bits_per_byte, 4) + "," + num(f.bits_per_sample, 4) + "," +
+           num(f.compress_mb_s, 4) + "," + num(f.decompress_mb_s, 4) + "," +
+           fixed(f.peak_rss_mib, 2) + "," + num(f.vs_xz, 4) + "," + num(f.vs_flac, 4) + "," +
+           (m.audio_samples > 0 ? std::to_string(m.audio_samples) : std::string()) + "," +
+           (m.ok ? "1" : "0") + "," + csv_field(m.error) + "\n";
   }
   return out;
 }
@@ -211,10 +259,11 @@ std::string render_json(const BenchContext& context, const std::vector<Measureme
          ", \"cores\": " + std::to_string(context.machine.cores) + "},\n";
   out += "  \"command\": " + json_string(context.command) + ",\n";
   out += "  \"results\": [";
-  auto xz = xz_sizes(rows);
+  auto xz = family_sizes(rows, "xz");
+  auto flac = family_sizes(rows, "flac");
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Measurement& m = rows[i];
-    Figures f = compute_figures(m, lookup(xz, m.file));
+    Figures f = compute_figures(m, lookup(xz, m.file), lookup(flac, m.file));
     out += i == 0 ? "\n" : ",\n";
     out += "    {\"file\": " + json_string(m.file) + ", \"codec\": " + json_string(m.codec) +
            ", \"family\": " + json_string(m.family) +
@@ -222,10 +271,13 @@ std::string render_json(const BenchContext& context, const std::vector<Measureme
            ", \"compressed_bytes\": " + std::to_string(m.compressed_size) +
            ", \"rate_percent\": " + json_number(f.rate_percent) +
            ", \"bits_per_byte\": " + json_number(f.bits_per_byte) +
+           ", \"bits_per_sample\": " + json_number(f.bits_per_sample) + ", \"audio_samples\": " +
+           (m.audio_samples > 0 ? std::to_string(m.audio_samples) : std::string("null")) +
            ", \"compress_mb_s\": " + json_number(f.compress_mb_s) +
            ", \"decompress_mb_s\": " + json_number(f.decompress_mb_s) +
            ", \"peak_rss_mib\": " + json_number(f.peak_rss_mib) +
-           ", \"vs_xz\": " + json_number(f.vs_xz) + ", \"ok\": " + (m.ok ? "true" : "false") +
+           ", \"vs_xz\": " + json_number(f.vs_xz) + ", \"vs_flac\": " + json_number(f.vs_flac) +
+           ", \"ok\": " + (m.ok ? "true" : "false") +
            ", \"error\": " + json_string(m.error) + "}";
   }
   out += rows.empty() ? "]\n" : "\n  ]\n";

@@ -21,9 +21,10 @@ struct ProcessStats {
 };
 
 // Runs argv (argv[0] is a path) with stdin from stdin_path and stdout truncated into
-// stdout_path; stderr is inherited so a failing codec can say why.
+// stdout_path; stderr is inherited so a failing codec can say why, or truncated into
+// stderr_path when one is given.
 ProcessStats run_process(const std::vector<std::string>& argv, const std::string& stdin_path,
-                         const std::string& stdout_path);
+                         const std::string& stdout_path, const std::string& stderr_path = {});
 
 struct Measurement {
   std::string file;
@@ -34,6 +35,7 @@ struct Measurement {
   double compress_seconds = 0;     // minimum over runs
   double decompress_seconds = 0;   // minimum over runs
   std::uint64_t peak_rss_kib = 0;  // maximum over compress and decompress runs
+  std::uint64_t audio_samples = 0;  // frames x channels for an audio input; 0 otherwise
   bool ok = false;
   bool mismatch = false;  // the round trip returned different bytes
   std::string error;
@@ -49,13 +51,21 @@ class BenchRunner {
   ~BenchRunner();
 
   Status init();
+  // Runs `codec` on `file`, whose bytes are `original`. `container` is the audio container of
+  // an audio input ("wav", ...): the extension a file_args codec sees it under.
   Measurement measure(const std::string& file, std::span<const std::uint8_t> original,
-                      const CodecSpec& codec, int runs);
+                      const CodecSpec& codec, int runs, const std::string& container = {});
+  // The private scratch directory (exists after init()).
+  const std::string& dir() const { return dir_; }
 
  private:
+  Measurement measure_with_files(const std::string& file, std::span<const std::uint8_t> original,
+                                 const CodecSpec& codec, int runs, const std::string& container);
+
   std::string dir_;
   std::string compressed_path_;
   std::string decompressed_path_;
+  std::string stderr_path_;
   std::vector<int> cleanup_slots_;
 };
 

@@ -17,9 +17,15 @@ struct PeerTemplate {
   const char* label;
   std::vector<std::string> compress_args;
   std::vector<std::string> decompress_args;
+  const char* decompressor = nullptr;  // a separate program (wvunpack); null: the same one
+  std::vector<std::string> containers = {};
+  const char* compressed_ext = nullptr;  // non-null: a file_args peer
 };
 
-// Strongest common settings, one thread each so the comparison with lmpack -T1 is fair.
+// Strongest common settings, one thread each so the comparison with lmpack -T1 is fair. flac
+// 1.4 and wavpack 5 are single-threaded. Both keep the container's other chunks (flac with
+// --keep-foreign-metadata, which it refuses on pipes; wavpack always), so their round trip gives
+// the file back byte for byte, as lmpack's does.
 const std::vector<PeerTemplate>& peer_table() {
   static const std::vector<PeerTemplate> table = {
       {"gzip", "gzip -9", {"-9", "-c"}, {"-d", "-c"}},
@@ -27,11 +33,30 @@ const std::vector<PeerTemplate>& peer_table() {
       {"xz", "xz -9e", {"-9e", "-T1", "-c"}, {"-d", "-T1", "-c"}},
       {"zstd", "zstd -19", {"-19", "--single-thread", "-q", "-c"}, {"-d", "-q", "-c"}},
       {"brotli", "brotli -q 11", {"-q", "11", "-c"}, {"-d", "-c"}},
+      {"flac",
+       "flac -8",
+       {"-8", "-s", "-f", "--keep-foreign-metadata", "-o", "{out}", "{in}"},
+       {"-d", "-s", "-f", "--keep-foreign-metadata", "-o", "{out}", "{in}"},
+       nullptr,
+       {"wav", "aiff", "w64", "rf64"},
+       "flac"},
+      {"wavpack",
+       "wavpack -hhx6",
+       {"-hhx6", "-q", "-y", "{in}", "-o", "{out}"},
+       {"-q", "-y", "{in}", "-o", "{out}"},
+       "wvunpack",
+       {"wav", "aiff", "w64", "rf64", "caf"},
+       "wv"},
   };
   return table;
 }
 
 }  // namespace
+
+bool CodecSpec::reads(const std::string& container) const {
+  return containers.empty() ||
+         std::find(containers.begin(), containers.end(), container) != containers.end();
+}
 
 std::string find_on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -59,13 +84,18 @@ std::vector<CodecSpec> available_peers(const std::vector<std::string>& only) {
   for (const auto& peer : peer_table()) {
     if (!only.empty() && std::find(only.begin(), only.end(), peer.family) == only.end()) continue;
     std::string program = find_on_path(peer.family);
-    if (program.empty()) continue;
+    std::string decompressor =
+        peer.decompressor != nullptr ? find_on_path(peer.decompressor) : program;
+    if (program.empty() || decompressor.empty()) continue;
     CodecSpec spec;
     spec.label = peer.label;
     spec.family = peer.family;
+    spec.containers = peer.containers;
+    spec.file_args = peer.compressed_ext != nullptr;
+    if (spec.file_args) spec.compressed_ext = peer.compressed_ext;
     spec.compress.push_back(program);
     spec.compress.insert(spec.compress.end(), peer.compress_args.begin(), peer.compress_args.end());
-    spec.decompress.push_back(program);
+    spec.decompress.push_back(decompressor);
     spec.decompress.insert(spec.decompress.end(), peer.decompress_args.begin(),
                            peer.decompress_args.end());
     specs.push_back(std::move(spec));
@@ -131,12 +161,12 @@ std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text) {
 std::vector<LevelChoice> default_levels() {
   std::vector<LevelChoice> choices;
   for (int level : {1, CompressOptions{}.level, 9}) {
-    LevelChoice choice{level, false};
+    LevelChoice choice{level, false, {}};
     if (std::find(choices.begin(), choices.end(), choice) == choices.end()) {
       choices.push_back(choice);
     }
   }
-  choices.push_back(LevelChoice{0, true});
+  choices.push_back(LevelChoice{0, true, {}});
   return choices;
 }
 

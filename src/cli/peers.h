@@ -10,10 +10,19 @@
 namespace lmpack::cli {
 
 struct CodecSpec {
-  std::string label;                    // as shown in tables: "lmpack -5", "xz -9e"
-  std::string family;                   // "lmpack", "gzip", "bzip2", "xz", "zstd", "brotli"
+  std::string label;   // as shown in tables: "lmpack -5", "xz -9e", "flac -8"
+  std::string family;  // "lmpack", "gzip", "bzip2", "xz", "zstd", "brotli", "flac", "wavpack"
   std::vector<std::string> compress;    // argv; [0] is the program's path
   std::vector<std::string> decompress;  // argv; [0] is the program's path
+  // Audio peers: the containers they read (AudioShape::container names); they run only on audio
+  // inputs in one of these. Empty for the byte compressors, which run on everything.
+  std::vector<std::string> containers;
+  // Audio peers name their input and output files instead of filtering stdin to stdout (flac
+  // keeps foreign chunks only that way): "{in}" and "{out}" in the argv stand for scratch paths,
+  // the compressed one ending in compressed_ext, the others in the container's name.
+  bool file_args = false;
+  std::string compressed_ext;
+  bool reads(const std::string& container) const;
 };
 
 // One lmpack configuration: a level, or --best, of a model family (empty = the default).

@@ -4,6 +4,7 @@
 #include <new>
 #include <string>
 
+#include "engine/media_stage.h"
 #include "engine/parallel_blocks.h"
 #include "format/container.h"
 #include "lmpack/lmpack.h"
@@ -32,29 +33,22 @@ std::string join(const std::vector<std::string>& names) {
 
 struct Plan {
   const model::ModelFamily* family = nullptr;
-  const media::MediaType* media = nullptr;
   int level = 0;
   std::uint64_t block_size = 0;
 };
 
-Status plan_compression(std::span<const std::uint8_t> input, const CompressOptions& o, Plan& plan) {
-  if (o.media == "auto" || o.media.empty()) {
-    plan.media = &media::sniff(input);
-  } else {
-    plan.media = media::find_media(o.media);
-    if (!plan.media) {
-      return {ErrorCode::kInvalidArgument,
-              "unknown media '" + o.media + "' (known: auto, " + join(media_names()) + ")"};
-    }
-  }
-  // --best on text means the neural mix model; everything else defaults to context mixing.
+Status plan_compression(const engine::MediaStream& stream, const CompressOptions& o, Plan& plan) {
   std::string model_name = o.model;
   if (model_name.empty()) {
-    // Only above 1 MiB: smaller blocks get CM level 9's search over lighter variants, which
-    // beat mix -9 (one variant) on the 35 KB sample.
-    const bool large_text =
-        input.size() > (std::uint64_t{1} << 20) && media::looks_like_text(input);
-    model_name = o.best && model::find_family("mix") && large_text ? "mix" : "cm";
+    if (stream.audio && model::find_family("audio")) {
+      model_name = "audio";
+    } else {
+      // --best on text means the neural mix model, only above 1 MiB: smaller blocks get CM
+      // level 9's search over lighter variants, which beat mix -9 (one variant) on 35 KB.
+      const bool large_text = stream.data.size() > (std::uint64_t{1} << 20) &&
+                              media::looks_like_text(stream.data);
+      model_name = o.best && model::find_family("mix") && large_text ? "mix" : "cm";
+    }
   }
   plan.family = model::find_family(model_name);
   if (!plan.family) {
@@ -75,16 +69,24 @@ Status plan_compression(std::span<const std::uint8_t> input, const CompressOptio
     return {ErrorCode::kInvalidArgument, "block size " + std::to_string(plan.block_size) +
                                              " is larger than the maximum (4 GiB)"};
   }
+  // Audio blocks hold whole frames, so every block starts on channel 0 of a sample.
+  const std::uint64_t frame = static_cast<std::uint64_t>(stream.shape.frame_bytes());
+  if (stream.audio && plan.block_size > frame) plan.block_size -= plan.block_size % frame;
   return Status::ok();
 }
 
-Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8_t>& archive,
+Status compress_impl(std::span<const std::uint8_t> file, std::vector<std::uint8_t>& archive,
                      const CompressOptions& o) {
+  engine::MediaStream stream;
+  if (Status s = engine::split_media(file, o.media, stream); !s) return s;
+  // From here on "input" is the media stream the blocks are cut from.
+  const std::span<const std::uint8_t> input = stream.data;
   Plan plan;
-  if (Status s = plan_compression(input, o, plan); !s) return s;
+  if (Status s = plan_compression(stream, o, plan); !s) return s;
 
   format::Header header;
-  header.media_id = plan.media->id;
+  header.media_id = stream.media->id;
+  header.media_params = stream.params;
   header.model_id = plan.family->id;
   header.level = static_cast<std::uint8_t>(plan.level);
   header.model_params = plan.family->params(plan.level);
@@ -103,7 +105,11 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
     const std::uint64_t size = std::min<std::uint64_t>(plan.block_size, input.size() - begin);
     const auto block = input.subspan(begin, size);
     std::unique_ptr<model::BlockCodec> codec;
-    if (Status s = plan.family->make(plan.level, header.model_params, codec); !s) return s;
+    if (Status s = model::make_codec(*plan.family, plan.level, header.model_params, stream.shape,
+                                     codec);
+        !s) {
+      return s;
+    }
     engine::BlockProgressAdapter progress(add_progress);
     std::vector<std::uint8_t> coded;
     codec->encode(block, coded, [&](std::uint64_t done) { progress.report(done); });
@@ -125,22 +131,25 @@ Status compress_impl(std::span<const std::uint8_t> input, std::vector<std::uint8
     return s;
   }
 
-  const std::uint64_t checksum = format::whole_checksum(input);
-  format::write_archive(header, blocks, payloads, checksum, archive);
-  if (archive.size() > input.size() + kMaxExpansion) {
-    // Incompressible data: one raw block and no model bound the overhead whatever the block
-    // count was, and the archive decodes without any model.
-    header.block_size = std::max<std::uint64_t>(1, input.size());
+  format::write_archive(header, blocks, payloads, stream.checksum, archive);
+  if (archive.size() > file.size() + kMaxExpansion) {
+    // Incompressible data: the file as one raw block of the byte media and no model bound the
+    // overhead whatever the block count and media params were, and it decodes without a model.
+    const std::uint64_t checksum = format::whole_checksum(file);
+    header.media_id = media::kBytesId;
+    header.media_params.clear();
+    header.original_size = file.size();
+    header.block_size = std::max<std::uint64_t>(1, file.size());
     header.model_id = 0;
     header.level = 0;
     header.model_params.clear();
-    // (Also reached by empty input when the model's params alone exceed the bound: no blocks.)
+    // (Also reached by empty file when the model's params alone exceed the bound: no blocks.)
     std::vector<BlockEntry> whole;
     std::vector<std::vector<std::uint8_t>> raw;
-    if (!input.empty()) {
+    if (!file.empty()) {
       whole.push_back(
-          {input.size(), input.size(), BlockMethod::kRaw, format::block_checksum(input)});
-      raw.emplace_back(input.begin(), input.end());
+          {file.size(), file.size(), BlockMethod::kRaw, format::block_checksum(file)});
+      raw.emplace_back(file.begin(), file.end());
     }
     archive.clear();
     format::write_archive(header, whole, raw, checksum, archive);
@@ -152,10 +161,11 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
                        const DecompressOptions& o) {
   format::Archive a;
   if (Status s = format::parse_archive(data, a); !s) return s;
-  if (!media::find_media(a.header.media_id)) {
-    return {ErrorCode::kUnknownModel, "archive uses media type " +
-                                          std::to_string(a.header.media_id) +
-                                          " which this lmpack does not know"};
+  engine::MediaPlan media_plan;
+  if (Status s = engine::plan_media(a.header.media_id, a.header.media_params,
+                                    a.header.original_size, media_plan);
+      !s) {
+    return s;
   }
   const bool needs_model = std::any_of(a.blocks.begin(), a.blocks.end(), [](const BlockEntry& e) {
     return e.method == BlockMethod::kModel;
@@ -174,7 +184,11 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
   }
   if (needs_model) {
     std::unique_ptr<model::BlockCodec> probe;
-    if (Status s = family->make(a.header.level, a.header.model_params, probe); !s) return s;
+    if (Status s = model::make_codec(*family, a.header.level, a.header.model_params,
+                                     media_plan.shape, probe);
+        !s) {
+      return s;
+    }
   }
 
   std::vector<std::uint8_t> out(a.header.original_size);
@@ -191,7 +205,11 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
       add_progress(e.original_size);
     } else {
       std::unique_ptr<model::BlockCodec> codec;
-      if (Status s = family->make(a.header.level, a.header.model_params, codec); !s) return s;
+      if (Status s = model::make_codec(*family, a.header.level, a.header.model_params,
+                                       media_plan.shape, codec);
+          !s) {
+        return s;
+      }
       engine::BlockProgressAdapter progress(add_progress);
       codec->decode(a.payloads[b], dst, [&](std::uint64_t done) { progress.report(done); });
       progress.finish(e.original_size);
@@ -207,11 +225,19 @@ Status decompress_impl(std::span<const std::uint8_t> data, std::vector<std::uint
       !s) {
     return s;
   }
-  if (format::whole_checksum(out) != a.checksum) {
+  if (media_plan.checksum_of_stream && format::whole_checksum(out) != a.checksum) {
+    return {ErrorCode::kChecksumMismatch,
+            "decoded samples do not match the archive checksum (corrupt archive)"};
+  }
+  std::vector<std::uint8_t> file;
+  if (Status s = engine::join_media(media_plan, a.header.media_params, out, o, file); !s) {
+    return s;
+  }
+  if (!media_plan.checksum_of_stream && format::whole_checksum(file) != a.checksum) {
     return {ErrorCode::kChecksumMismatch,
             "decoded data does not match the archive checksum (corrupt archive)"};
   }
-  output = std::move(out);
+  output = std::move(file);
   return Status::ok();
 }
 
@@ -252,6 +278,13 @@ Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info) {
     info.format_version = a.header.version;
     const media::MediaType* m = media::find_media(a.header.media_id);
     info.media = m ? m->name : "unknown(" + std::to_string(a.header.media_id) + ")";
+    engine::MediaPlan media_plan;
+    info.media_desc =
+        engine::plan_media(a.header.media_id, a.header.media_params, a.header.original_size,
+                           media_plan)
+            ? media_plan.description
+            : info.media;
+    info.byte_exact = !media_plan.checksum_of_stream;
     const model::ModelFamily* f = model::find_family(a.header.model_id);
     if (a.header.model_id == 0) {
       info.model = "stored";

@@ -1,12 +1,15 @@
 #include "media/media.h"
 
+#include "media/audio/audio_file.h"
+
 namespace lmpack::media {
 
 namespace {
-const MediaType kBytes{0, "bytes"};
-}
+const MediaType kBytes{kBytesId, "bytes"};
+const MediaType kAudio{kAudioId, "audio"};
+}  // namespace
 
-std::vector<const MediaType*> all_media() { return {&kBytes}; }
+std::vector<const MediaType*> all_media() { return {&kBytes, &kAudio}; }
 
 const MediaType* find_media(const std::string& name) {
   for (const MediaType* m : all_media()) {
@@ -22,6 +25,8 @@ const MediaType* find_media(std::uint8_t id) {
   return nullptr;
 }
 
-const MediaType& sniff(std::span<const std::uint8_t>) { return kBytes; }
+const MediaType& sniff(std::span<const std::uint8_t> data) {
+  return audio::sniff(data) ? kAudio : kBytes;
+}
 
 }  // namespace lmpack::media

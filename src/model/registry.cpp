@@ -1,4 +1,5 @@
 // The model families this build knows. Adding a family: one folder plus one line here.
+#include "model/audio/audio_family.h"
 #include "model/codec.h"
 #include "model/nn/families.h"
 
@@ -9,7 +10,8 @@ const ModelFamily& cm_family();
 }
 
 std::vector<const ModelFamily*> all_families() {
-  return {&cm::cm_family(), &nn::lstm_family(), &nn::transformer_family(), &nn::mix_family()};
+  return {&cm::cm_family(), &nn::lstm_family(), &nn::transformer_family(), &nn::mix_family(),
+          &audio::audio_family()};
 }
 
 const ModelFamily* find_family(const std::string& name) {

@@ -1,0 +1,38 @@
+// FLAC through libsndfile (decoding into Trilobyte tokens, re-encoding from them) and the
+// canonical WAV a FLAC can be written back as instead.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lmpack/status.h"
+#include "media/audio/audio_file.h"
+
+namespace lmpack::media::audio::detail {
+
+// What libsndfile's FLAC encoder (libFLAC in "subset" mode) accepts, so that every FLAC that
+// parses can be rebuilt: 8/16/24 bits, up to 8 channels, rates up to 65535 Hz or multiples of
+// 10 Hz up to 655350 Hz (the rates a subset frame header can carry).
+inline bool flac_can_encode(const PcmLayout& l) {
+  const std::uint32_t r = l.sample_rate;
+  return l.bytes_per_sample >= 1 && l.bytes_per_sample <= 3 && l.bits == 8 * l.bytes_per_sample &&
+         l.channels >= 1 && l.channels <= 8 && r >= 1 && r <= 655350 && (r < 65536 || r % 10 == 0);
+}
+
+// Decodes a native FLAC stream ("fLaC" at offset 0) with 8-, 16- or 24-bit samples. Declines
+// (false) anything libsndfile cannot decode completely, whose sample count or MD5 signature does
+// not match its STREAMINFO, or that would decode to more than a canonical WAV can hold.
+bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
+                 std::vector<std::uint8_t>& tokens);
+
+// A FLAC with the same rate, channels and bits (libFLAC at its highest compression level).
+Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
+                   std::vector<std::uint8_t>& file);
+
+// A plain WAV: 44-byte header, or WAVE_FORMAT_EXTENSIBLE (68 bytes) for more than two channels
+// or more than 16 bits; a pad byte after odd-sized data.
+Status write_canonical_wav(const AudioFile& audio, std::span<const std::uint8_t> tokens,
+                           std::vector<std::uint8_t>& file);
+
+}  // namespace lmpack::media::audio::detail

@@ -1,0 +1,360 @@
+// The audio family: Trilobyte tokens -> integer samples -> per-channel wasted-bits shift and
+// constant-channel detection -> frame predictor -> residual coder -> binary arithmetic coder.
+//
+// Payload: u8 format (0); per channel u8 (bit 7: constant channel, bits 0..5: wasted low bits)
+// followed, for a constant channel, by its value as 4 bytes little-endian; the bytes of a
+// trailing partial frame verbatim; then the arithmetic-coded residuals of the non-constant
+// channels, frame by frame.
+#include <algorithm>
+#include <bit>
+#include <memory>
+#include <string>
+
+#include "coder/binary_coder.h"
+#include "model/audio/audio_family.h"
+#include "model/audio/frame_predictor.h"
+#include "model/audio/residual_coder.h"
+#include "model/params_io.h"
+
+namespace lmpack::model::audio {
+namespace {
+
+constexpr std::uint8_t kFormat = 0;
+constexpr std::uint8_t kConstantFlag = 0x80;
+constexpr std::uint64_t kProgressEveryFrames = 1 << 16;
+
+// Per-channel facts of one block, written in the payload header.
+struct ChannelInfo {
+  bool constant = false;
+  int shift = 0;
+  std::int64_t value = 0;  // the constant channel's sample
+};
+
+class AudioCodec final : public BlockCodec {
+ public:
+  AudioCodec(const AudioConfig& config, const StreamShape& shape)
+      : config_(config),
+        channels_(shape.audio ? shape.channels : 1),
+        bytes_(shape.audio ? shape.bytes_per_sample : 1) {}
+
+  void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+              const BlockProgress& progress) override {
+    const std::size_t frame_bytes = static_cast<std::size_t>(channels_) * bytes_;
+    const std::size_t frames = block.size() / frame_bytes;
+    const int bits = 8 * bytes_;
+    // [frames, channels]
+    std::vector<std::int64_t> samples(frames * channels_);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      samples[i] = token_to_sample(block.data() + i * bytes_);
+    }
+    std::vector<ChannelInfo> info(channels_);
+    for (int c = 0; c < channels_; ++c) {
+      std::uint64_t ored = 0;
+      bool constant = true;
+      const std::int64_t first = frames > 0 ? samples[c] : 0;
+      for (std::size_t f = 0; f < frames; ++f) {
+        const std::int64_t s = samples[f * channels_ + c];
+        ored |= static_cast<std::uint64_t>(s);
+        constant = constant && s == first;
+      }
+      info[c].constant = constant;
+      info[c].value = first;
+      info[c].shift = constant ? 0 : std::min(std::countr_zero(ored), bits - 1);
+    }
+    out.push_back(kFormat);
+    for (int c = 0; c < channels_; ++c) {
+      out.push_back(
+          static_cast<std::uint8_t>((info[c].constant ? kConstantFlag : 0) | info[c].shift));
+      if (info[c].constant) params_io::put(out, static_cast<std::uint64_t>(info[c].value), 4);
+    }
+    out.insert(out.end(), block.begin() + frames * frame_bytes, block.end());
+    if (frames == 0 || std::all_of(info.begin(), info.end(), [](auto& i) { return i.constant; })) {
+      return;
+    }
+    const int coded_bits = bits - min_shift(info);
+    FramePredictor predictor(channels_, coded_bits, config_.predictor);
+    ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
+    coder::BinaryEncoder encoder(out);
+    for (std::size_t f = 0; f < frames; ++f) {
+      for (int c = 0; c < channels_; ++c) {
+        // A constant channel is left out; its history stays zero on both sides.
+        if (info[c].constant) continue;
+        const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
+        residuals.encode(encoder, c, s - predictor.predict(c));
+        predictor.update(c, s);
+      }
+      if ((f + 1) % kProgressEveryFrames == 0 && progress) progress((f + 1) * frame_bytes);
+    }
+    encoder.finish();
+  }
+
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    const std::size_t frame_bytes = static_cast<std::size_t>(channels_) * bytes_;
+    const std::size_t frames = out.size() / frame_bytes;
+    const int bits = 8 * bytes_;
+    std::size_t pos = 0;
+    // Reads past the end of a corrupt payload as zeros.
+    auto next = [&]() -> std::uint8_t { return pos < payload.size() ? payload[pos++] : 0; };
+    next();  // format: only 0 exists; anything else is corruption the checksum will report
+    std::vector<ChannelInfo> info(channels_);
+    for (int c = 0; c < channels_; ++c) {
+      const std::uint8_t b = next();
+      info[c].constant = (b & kConstantFlag) != 0;
+      info[c].shift = std::min<int>(b & 0x3f, bits - 1);
+      if (info[c].constant) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 4; ++i) v |= std::uint64_t{next()} << (8 * i);
+        info[c].value = sign_extend(v, bits);
+      }
+    }
+    for (std::size_t i = frames * frame_bytes; i < out.size(); ++i) out[i] = next();
+    // Constant channels need no coder; with every channel constant the coder never reads.
+    for (std::size_t f = 0; f < frames; ++f) {
+      for (int c = 0; c < channels_; ++c) {
+        if (info[c].constant)
+          sample_to_token(info[c].value, out.data() + (f * channels_ + c) * bytes_);
+      }
+    }
+    if (frames == 0 || std::all_of(info.begin(), info.end(), [](auto& i) { return i.constant; })) {
+      return;
+    }
+    const int coded_bits = bits - min_shift(info);
+    FramePredictor predictor(channels_, coded_bits, config_.predictor);
+    ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
+    coder::BinaryDecoder decoder(payload.subspan(std::min(pos, payload.size())));
+    for (std::size_t f = 0; f < frames; ++f) {
+      for (int c = 0; c < channels_; ++c) {
+        const ChannelInfo& ci = info[c];
+        if (ci.constant) continue;
+        const std::int64_t p = predictor.predict(c);
+        // Clamping keeps a corrupt stream's samples (and so the predictor) in range.
+        const int cbits = bits - ci.shift;
+        const std::int64_t lo = -(std::int64_t{1} << (cbits - 1));
+        const std::int64_t hi = (std::int64_t{1} << (cbits - 1)) - 1;
+        const std::int64_t s = std::clamp(p + residuals.decode(decoder, c), lo, hi);
+        predictor.update(c, s);
+        const std::uint64_t shifted = static_cast<std::uint64_t>(s) << ci.shift;
+        sample_to_token(static_cast<std::int64_t>(shifted),
+                        out.data() + (f * channels_ + c) * bytes_);
+      }
+      if ((f + 1) % kProgressEveryFrames == 0 && progress) progress((f + 1) * frame_bytes);
+    }
+  }
+
+ private:
+  // Offset-binary, most significant byte first -> signed value.
+  std::int64_t token_to_sample(const std::uint8_t* t) const {
+    std::uint64_t v = 0;
+    for (int i = 0; i < bytes_; ++i) v = (v << 8) | t[i];
+    return static_cast<std::int64_t>(v) - (std::int64_t{1} << (8 * bytes_ - 1));
+  }
+
+  void sample_to_token(std::int64_t s, std::uint8_t* t) const {
+    const std::uint64_t v = static_cast<std::uint64_t>(s) + (std::uint64_t{1} << (8 * bytes_ - 1));
+    for (int i = bytes_ - 1; i >= 0; --i)
+      t[bytes_ - 1 - i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+
+  static std::int64_t sign_extend(std::uint64_t v, int bits) {
+    const std::uint64_t m = std::uint64_t{1} << (bits - 1);
+    v &= (m << 1) - 1;
+    return static_cast<std::int64_t>(v ^ m) - static_cast<std::int64_t>(m);
+  }
+
+  // The coder's sample width: the widest non-constant channel.
+  static int min_shift(const std::vector<ChannelInfo>& info) {
+    int s = 64;
+    for (const ChannelInfo& ci : info) {
+      if (!ci.constant) s = std::min(s, ci.shift);
+    }
+    return s;
+  }
+
+  AudioConfig config_;
+  int channels_;
+  int bytes_;
+};
+
+// ---- levels and params ----
+
+std::uint64_t block_size_for(int level) {
+  return level <= 3 ? (std::uint64_t{4} << 20) : (std::uint64_t{16} << 20);
+}
+
+std::uint64_t memory_for(int level) {
+  const AudioConfig c = audio_config_for_level(level);
+  const std::uint64_t n = c.predictor.ols_order + c.predictor.ols_cross;
+  std::uint64_t per_channel = 2 * n * n * 8 + 64 * 1024;
+  for (int k = 0; k < kNlmsStages; ++k) per_channel += 16 * (c.predictor.nlms_orders[k] + 1024);
+  // Stereo predictor and residual coder, plus the block's samples as int64 (8x a 16-bit block).
+  return 2 * per_channel + (std::uint64_t{1} << 20) + 4 * block_size_for(level);
+}
+
+std::vector<std::uint8_t> params_for(int level) { return serialize(audio_config_for_level(level)); }
+
+Status make_for_stream(int level, std::span<const std::uint8_t> params, const StreamShape& shape,
+                       std::unique_ptr<BlockCodec>& out) {
+  (void)level;  // the params carry everything the model needs
+  AudioConfig config;
+  Status status = deserialize(params, config);
+  if (!status) return status;
+  if (shape.audio && (shape.channels < 1 || shape.channels > kMaxChannels ||
+                      shape.bytes_per_sample < 1 || shape.bytes_per_sample > 4)) {
+    return {ErrorCode::kUnknownModel, "audio model: unsupported stream shape"};
+  }
+  out = std::make_unique<AudioCodec>(config, shape);
+  return Status::ok();
+}
+
+Status make_bytes(int level, std::span<const std::uint8_t> params,
+                  std::unique_ptr<BlockCodec>& out) {
+  return make_for_stream(level, params, StreamShape{}, out);
+}
+
+using params_io::get;
+using params_io::put;
+
+constexpr std::uint8_t kParamsVersion = 1;
+// u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
+// 3 x (u16 nlms order, f64 rate), f64 mix_rate, u8 bias, u8 residual_strength.
+constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 3 * (2 + 8) + 8 + 1 + 1;
+
+void put_f64(std::vector<std::uint8_t>& out, double v) {
+  put(out, std::bit_cast<std::uint64_t>(v), 8);
+}
+double get_f64(std::span<const std::uint8_t> in, std::size_t& pos) {
+  return std::bit_cast<double>(get(in, pos, 8));
+}
+
+// Closed ranges that also reject NaN.
+bool in_range(double v, double lo, double hi) { return v >= lo && v <= hi; }
+
+}  // namespace
+
+AudioConfig audio_config_for_level(int level) {
+  AudioConfig a;
+  PredictorConfig& p = a.predictor;
+  p.ols_delta = 0.000001;
+  p.bias = 0;
+  auto nlms = [&](int o0, int o1, int o2, double r0, double r1, double r2) {
+    p.nlms_orders[0] = o0;
+    p.nlms_orders[1] = o1;
+    p.nlms_orders[2] = o2;
+    p.nlms_rates[0] = r0;
+    p.nlms_rates[1] = r1;
+    p.nlms_rates[2] = r2;
+  };
+  // Each level adds to the one below.
+  switch (level) {
+    case 1:
+      p.ols_order = 8, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      nlms(16, 0, 0, 0.008, 0, 0);
+      p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
+      break;
+    case 2:
+      p.ols_order = 12, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      nlms(32, 0, 0, 0.005, 0, 0);
+      p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
+      break;
+    case 3:
+      p.ols_order = 16, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      nlms(32, 16, 0, 0.005, 0.01, 0);
+      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      break;
+    case 4:
+      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16, p.ols_lambda = 0.998;
+      nlms(64, 16, 0, 0.004, 0.01, 0);
+      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      break;
+    case 5:
+      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16, p.ols_lambda = 0.998;
+      nlms(128, 16, 0, 0.003, 0.01, 0);
+      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      break;
+    case 6:
+      p.ols_order = 16, p.ols_cross = 8, p.ols_interval = 16, p.ols_lambda = 0.998;
+      nlms(256, 32, 16, 0.002, 0.005, 0.01);
+      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      break;
+    case 7:
+      p.ols_order = 24, p.ols_cross = 8, p.ols_interval = 8, p.ols_lambda = 0.998;
+      nlms(256, 32, 16, 0.002, 0.005, 0.01);
+      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      break;
+    case 8:
+      p.ols_order = 32, p.ols_cross = 8, p.ols_interval = 8, p.ols_lambda = 0.998;
+      nlms(256, 32, 16, 0.002, 0.005, 0.01);
+      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      break;
+    default:  // 9, the strongest (--best)
+      p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 4, p.ols_lambda = 0.998;
+      nlms(512, 32, 16, 0.002, 0.005, 0.01);
+      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      break;
+  }
+  return a;
+}
+
+std::vector<std::uint8_t> serialize(const AudioConfig& a) {
+  const PredictorConfig& p = a.predictor;
+  std::vector<std::uint8_t> out;
+  put(out, kParamsVersion, 1);
+  put(out, p.ols_order, 1);
+  put(out, p.ols_cross, 1);
+  put(out, p.ols_interval, 2);
+  put_f64(out, p.ols_lambda);
+  put_f64(out, p.ols_delta);
+  for (int k = 0; k < kNlmsStages; ++k) {
+    put(out, p.nlms_orders[k], 2);
+    put_f64(out, p.nlms_rates[k]);
+  }
+  put_f64(out, p.mix_rate);
+  put(out, p.bias, 1);
+  put(out, a.residual_strength, 1);
+  return out;
+}
+
+Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
+  if (bytes.size() != kParamsSize) {
+    return {ErrorCode::kUnknownModel, "audio model parameters have an unknown layout (size " +
+                                          std::to_string(bytes.size()) + ")"};
+  }
+  std::size_t pos = 0;
+  const auto version = get(bytes, pos, 1);
+  if (version != kParamsVersion) {
+    return {ErrorCode::kUnknownModel,
+            "audio model parameters version " + std::to_string(version) + " is not supported"};
+  }
+  AudioConfig c;
+  PredictorConfig& p = c.predictor;
+  p.ols_order = static_cast<int>(get(bytes, pos, 1));
+  p.ols_cross = static_cast<int>(get(bytes, pos, 1));
+  p.ols_interval = static_cast<int>(get(bytes, pos, 2));
+  p.ols_lambda = get_f64(bytes, pos);
+  p.ols_delta = get_f64(bytes, pos);
+  bool ok = p.ols_order <= kMaxOlsOrder && p.ols_cross <= kMaxOlsOrder && p.ols_interval >= 1 &&
+            p.ols_interval <= 4096 && in_range(p.ols_lambda, 0.5, 1.0) &&
+            in_range(p.ols_delta, 0.0, 1.0);
+  for (int k = 0; k < kNlmsStages; ++k) {
+    p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
+    p.nlms_rates[k] = get_f64(bytes, pos);
+    ok = ok && p.nlms_orders[k] <= kMaxNlmsOrder && in_range(p.nlms_rates[k], 0.0, 1.0);
+  }
+  p.mix_rate = get_f64(bytes, pos);
+  p.bias = static_cast<int>(get(bytes, pos, 1));
+  c.residual_strength = static_cast<int>(get(bytes, pos, 1));
+  ok = ok && in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 && c.residual_strength <= 2;
+  if (!ok) return {ErrorCode::kUnknownModel, "audio model parameters are out of range"};
+  p.strength = c.residual_strength;
+  a = c;
+  return Status::ok();
+}
+
+const ModelFamily& audio_family() {
+  static const ModelFamily family{
+      5, "audio", 5, 9, block_size_for, memory_for, params_for, make_bytes, make_for_stream};
+  return family;
+}
+
+}  // namespace lmpack::model::audio

@@ -1,0 +1,28 @@
+// The "audio" model family (id 5): lossless PCM audio by prediction (frame_predictor.h) and
+// adaptive coding of the residuals (residual_coder.h).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "lmpack/status.h"
+#include "model/audio/frame_predictor.h"
+#include "model/codec.h"
+
+namespace lmpack::model::audio {
+
+const ModelFamily& audio_family();
+
+// Everything a level fixes; recorded in the archive params.
+struct AudioConfig {
+  PredictorConfig predictor;
+  int residual_strength = 1;  // ResidualCoderConfig::strength
+};
+
+AudioConfig audio_config_for_level(int level);
+std::vector<std::uint8_t> serialize(const AudioConfig& config);
+// Rejects params of another layout or version, or with values outside the supported ranges.
+Status deserialize(std::span<const std::uint8_t> params, AudioConfig& config);
+
+}  // namespace lmpack::model::audio

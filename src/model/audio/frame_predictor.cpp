@@ -1,0 +1,160 @@
+#include "model/audio/frame_predictor.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "model/audio/predictor_nlms.h"
+#include "model/audio/predictor_ols.h"
+
+namespace lmpack::model::audio {
+namespace {
+
+// A channel's past samples, oldest first, with the newest `n` always contiguous.
+class History {
+ public:
+  explicit History(int n)
+      : n_(n < 1 ? 1 : n), buf_(static_cast<std::size_t>(n_) + 4096, 0.0), end_(n_) {}
+  void push(double v) {
+    if (end_ == buf_.size()) {
+      std::copy(buf_.end() - n_, buf_.end(), buf_.begin());
+      end_ = n_;
+    }
+    buf_[end_++] = v;
+  }
+  // The newest sample is [-1], the one before it [-2], ...
+  const double* newest_end() const { return buf_.data() + end_; }
+
+ private:
+  int n_;
+  std::vector<double> buf_;
+  std::size_t end_;
+};
+
+int sign(double v) { return v > 0.0 ? 1 : (v < 0.0 ? -1 : 0); }
+
+constexpr int kBiasContexts = 9;
+constexpr double kBiasRate = 0.004;
+
+struct Channel {
+  Channel(const PredictorConfig& c, int cross)
+      : history(std::max(c.ols_order, c.ols_cross) + 1),
+        ols(c.ols_order + cross, c.ols_lambda, c.ols_delta, c.ols_interval),
+        inputs(static_cast<std::size_t>(c.ols_order + cross), 0.0) {
+    for (int k = 0; k < kNlmsStages; ++k) {
+      if (c.nlms_orders[k] > 0) stages.emplace_back(c.nlms_orders[k], c.nlms_rates[k], (c.nlms_ada >> k & 1) != 0);
+    }
+    stage_pred.assign(stages.size(), 0.0);
+    mix.assign(stages.size(), 1.0);
+  }
+
+  History history;
+  Ols ols;
+  std::vector<Nlms> stages;
+  std::vector<double> inputs;      // [ols_order + cross]
+  std::vector<double> stage_pred;  // [stages]
+  std::vector<double> mix;         // [stages]
+  double bias[kBiasContexts] = {};
+  int bias_ctx = 0;
+  int last_err_sign = 0;
+  double ols_pred = 0.0;
+  double cascade = 0.0;  // combined stage predictions
+  double before_bias = 0.0;
+  std::int64_t prediction = 0;
+  std::uint32_t error_scale = 0;
+};
+
+}  // namespace
+
+struct FramePredictor::Impl {
+  PredictorConfig config;
+  int channels;
+  int cross;  // OLS taps on the reference channel, 0 for mono
+  double lo, hi;
+  std::vector<Channel> ch;
+};
+
+FramePredictor::FramePredictor(int channels, int bits, const PredictorConfig& config)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.config = config;
+  m.channels = channels;
+  m.cross = channels > 1 ? config.ols_cross : 0;
+  if (config.ols_order == 0) m.cross = 0;
+  const double half = static_cast<double>(std::int64_t{1} << (bits - 1));
+  m.lo = -half;
+  m.hi = half - 1.0;
+  m.ch.reserve(channels);
+  for (int c = 0; c < channels; ++c) m.ch.emplace_back(config, m.cross);
+}
+
+FramePredictor::~FramePredictor() = default;
+
+std::int64_t FramePredictor::predict(int ch) {
+  Impl& m = *impl_;
+  Channel& c = m.ch[ch];
+  const int order = m.config.ols_order;
+  double p = 0.0;
+  if (order > 0) {
+    double* x = c.inputs.data();
+    const double* own = c.history.newest_end();
+    for (int i = 0; i < order; ++i) x[i] = own[-1 - i];
+    if (m.cross > 0) {
+      // Channel 0 regresses on channel 1's past; later channels on the channel before them,
+      // whose sample of this frame is already known.
+      const int ref = ch == 0 ? 1 : ch - 1;
+      const double* r = m.ch[ref].history.newest_end();
+      for (int i = 0; i < m.cross; ++i) x[order + i] = r[-1 - i];
+    }
+    p = c.ols.predict(x);
+  }
+  c.ols_pred = p;
+  double cascade = 0.0;
+  for (std::size_t k = 0; k < c.stages.size(); ++k) {
+    c.stage_pred[k] = c.stages[k].predict();
+    cascade += c.mix[k] * c.stage_pred[k];
+  }
+  c.cascade = cascade;
+  p += cascade;
+  c.before_bias = p;
+  if (m.config.bias) {
+    c.bias_ctx = 3 * (c.last_err_sign + 1) + (sign(p - c.history.newest_end()[-1]) + 1);
+    p += c.bias[c.bias_ctx];
+  }
+  // NaN (only reachable from corrupt input) fails both comparisons and lands on lo.
+  if (!(p > m.lo)) p = m.lo;
+  if (p > m.hi) p = m.hi;
+  c.prediction = static_cast<std::int64_t>(p >= 0.0 ? p + 0.5 : p - 0.5);
+  return c.prediction;
+}
+
+void FramePredictor::update(int ch, std::int64_t sample) {
+  Impl& m = *impl_;
+  Channel& c = m.ch[ch];
+  const double s = static_cast<double>(sample);
+  if (m.config.ols_order > 0) c.ols.update(s);
+  double target = s - c.ols_pred;
+  const double cascade_err = target - c.cascade;
+  for (std::size_t k = 0; k < c.stages.size(); ++k) {
+    c.stages[k].update(target);
+    target -= c.stage_pred[k];
+  }
+  if (m.config.mix_rate > 0.0) {
+    const double step = m.config.mix_rate * sign(cascade_err);
+    for (std::size_t k = 0; k < c.stages.size(); ++k) c.mix[k] += step * sign(c.stage_pred[k]);
+  }
+  if (m.config.bias) {
+    double& b = c.bias[c.bias_ctx];
+    b += kBiasRate * ((s - c.before_bias) - b);
+  }
+  const std::int64_t err = sample - c.prediction;
+  c.last_err_sign = err > 0 ? 1 : (err < 0 ? -1 : 0);
+  const std::uint64_t mag =
+      err < 0 ? 0 - static_cast<std::uint64_t>(err) : static_cast<std::uint64_t>(err);
+  const std::uint64_t scaled = std::min<std::uint64_t>(mag, std::uint64_t{1} << 27) << 4;
+  c.error_scale = static_cast<std::uint32_t>(c.error_scale + (scaled >> 4) - (c.error_scale >> 4));
+  c.history.push(s);
+}
+
+std::uint32_t FramePredictor::error_scale(int ch) const { return impl_->ch[ch].error_scale; }
+
+}  // namespace lmpack::model::audio
