@@ -476,6 +476,19 @@ TEST(AudioWav, LyingDataSizeKeepsTheWholeFramesThatExist) {
   EXPECT_EQ(a.suffix.size(), 2u);
 }
 
+TEST(AudioWav, StreamedSizesMeanToTheEnd) {
+  Fmt f;
+  const Bytes data = random_bytes(4 * 25 + 1, 6);
+  for (std::int64_t size : {std::int64_t{0}, std::int64_t{0xFFFFFFFF}}) {
+    Bytes file = riff({chunk("fmt ", fmt_body(f)), chunk("data", data, false, size)});
+    file.pop_back();  // no pad byte: the writer never knew the size
+    AudioFile a;
+    ASSERT_TRUE(parses_exactly(file, &a));
+    EXPECT_EQ(a.frames, 25u);
+    EXPECT_EQ(a.suffix.size(), 1u);
+  }
+}
+
 TEST(AudioWav, EveryTruncationRoundTripsOrIsDeclined) {
   Fmt f;
   const Bytes file = wav(f, random_bytes(42, 7), {chunk("LIST", Bytes(5, 'x'))},

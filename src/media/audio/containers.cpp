@@ -136,6 +136,9 @@ bool parse_riff(Bytes file, AudioFile& audio) {
         if (!have_ds64) return false;
         declared = ds64_data_size;
       }
+      // Streaming writers leave 0 (or 0xFFFFFFFF, which the clamp handles) when they cannot seek
+      // back: the samples run to the end. Any split is exact; this one lets the model see them.
+      if (declared == 0) declared = file.size() - std::min<std::uint64_t>(body, file.size());
       return finish(file, body, declared, audio);
     }
     if (!fits(file, body, size)) return false;  // a header chunk past the end: the header lies

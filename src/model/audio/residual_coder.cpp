@@ -34,8 +34,10 @@ constexpr int kRels = kRelHi - kRelLo + 1;
 constexpr int kFirstNode = kRels;
 constexpr int kLNodes = kRels + 1;
 constexpr int kMantTopBits = 3;     // mantissa bits below the leading 1 coded with context
-constexpr int kMantBase = kLNodes;  // + rel(L) * 8 + tree position (1..7)
-constexpr int kNodes = kMantBase + kRels * 8;
+constexpr int kMantBase = kLNodes;  // + mant_rel(L) * 8 + tree position (1..7)
+constexpr int kMantRelLo = -4;      // lengths this far from l0 are rare: they share rows
+constexpr int kMantRelHi = 6;
+constexpr int kNodes = kMantBase + (kMantRelHi - kMantRelLo + 1) * 8;
 constexpr int kSignContexts = 3 * 3 * 4 * 8;
 
 inline int rel_index(int v) { return (v < kRelLo ? kRelLo : (v > kRelHi ? kRelHi : v)) - kRelLo; }
@@ -143,8 +145,10 @@ struct StrengthSpec {
 };
 inline StrengthSpec g_spec[3] = {
     {1, {kCross}, {255}},
-    {3, {kCross, kMed, kFast}, {255, 255, 60}},
-    {7, {kCross, kMed, kFast, kSlow, kDelta, kOwn, kCrossFast}, {255, 255, 60, 1023, 255, 255, 60}},
+    {3, {kCross, kFrac, kFast}, {255, 255, 60}},
+    {7,
+     {kCross, kFrac, kFast, kHintMag, kDelta, kOwn, kCrossFast},
+     {255, 255, 60, 255, 255, 255, 60}},
 };
 
 inline StrengthSpec spec_for(int strength) {
@@ -359,7 +363,7 @@ struct ResidualCoder::Impl {
       const int nbits = len - 1;
       const int top = std::min(kMantTopBits, nbits);
       int t = 1;
-      const int node_base = kMantBase + rel_index(len - l0) * 8;
+      const int node_base = kMantBase + (clampi(len - l0, kMantRelLo, kMantRelHi) - kMantRelLo) * 8;
       for (int i = 0; i < top; ++i) {
         const int pos = nbits - 1 - i;
         int b = static_cast<int>((m_in >> pos) & 1);
