@@ -25,10 +25,10 @@ mapfile -t prompts < <(find "$allison" -maxdepth 1 -name '*.wav' | LC_ALL=C sort
 sox -D "${prompts[@]}" "$out/speech-allison-8k16-mono.wav" trim 0 20
 
 # Drums, 16-bit: the BJA_Pacific kit's hits (44.1 kHz, 16-bit, stereo AIFF) in name order, cut
-# at 10 s, kept as AIFF.
+# at 10 s, kept as AIFF (an empty comment: otherwise sox writes a COMT chunk with the time).
 bja=x/hydrogen-drumkits/usr/share/hydrogen/data/drumkits/BJA_Pacific
 mapfile -t hits < <(find "$bja" -maxdepth 1 -name '*.aiff' | LC_ALL=C sort)
-sox -D "${hits[@]}" -t aiff "$out/drums-bja-44k16-stereo.aiff" trim 0 10
+sox -D "${hits[@]}" --comment "" -t aiff "$out/drums-bja-44k16-stereo.aiff" trim 0 10
 
 # Drums, 24-bit: five hits of the ForzeeStereo kit (48 kHz, 24-bit, stereo), the first 2 s of
 # each.

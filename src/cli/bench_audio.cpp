@@ -122,8 +122,9 @@ std::optional<std::vector<int>> parse_bits(const std::string& text) {
 Status write_reduced_wav(const std::string& source, const std::string& path, int bits) {
   SndFile in(source, SFM_READ);
   if (in.file == nullptr) return Status(ErrorCode::kIo, source + ": " + sf_strerror(nullptr));
-  const int subtype = bits == 8 ? SF_FORMAT_PCM_U8 : bits == 16 ? SF_FORMAT_PCM_16
-                                                                 : SF_FORMAT_PCM_24;
+  const int subtype = bits == 8    ? SF_FORMAT_PCM_U8
+                      : bits == 16 ? SF_FORMAT_PCM_16
+                                   : SF_FORMAT_PCM_24;
   SF_INFO format{};
   format.samplerate = in.info.samplerate;
   format.channels = in.info.channels;

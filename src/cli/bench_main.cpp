@@ -117,7 +117,8 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
       ->required()
       ->type_name("FILE|DIR");
   app.add_option("--levels", levels_text,
-                 "lmpack levels, e.g. 1,5,9,best, or MODEL:LEVEL such as mix:5, lstm:best, transformer (default: 1, default level, 9, best)")
+                 "lmpack levels, e.g. 1,5,9,best,default, or MODEL:LEVEL such as mix:5, "
+                 "lstm:best, transformer (default: 1, default level, 9, best)")
       ->type_name("LIST");
   std::string names;
   for (const auto& name : peer_names()) names += (names.empty() ? "" : ",") + name;

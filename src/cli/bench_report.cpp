@@ -277,8 +277,7 @@ std::string render_json(const BenchContext& context, const std::vector<Measureme
            ", \"decompress_mb_s\": " + json_number(f.decompress_mb_s) +
            ", \"peak_rss_mib\": " + json_number(f.peak_rss_mib) +
            ", \"vs_xz\": " + json_number(f.vs_xz) + ", \"vs_flac\": " + json_number(f.vs_flac) +
-           ", \"ok\": " + (m.ok ? "true" : "false") +
-           ", \"error\": " + json_string(m.error) + "}";
+           ", \"ok\": " + (m.ok ? "true" : "false") + ", \"error\": " + json_string(m.error) + "}";
   }
   out += rows.empty() ? "]\n" : "\n  ]\n";
   out += "}\n";

@@ -19,13 +19,13 @@ struct BenchContext {
 
 // Figures derived from one measurement; nullopt where undefined (empty file, failed run).
 struct Figures {
-  std::optional<double> rate_percent;   // compressed / original * 100
-  std::optional<double> bits_per_byte;  // compressed * 8 / original
+  std::optional<double> rate_percent;     // compressed / original * 100
+  std::optional<double> bits_per_byte;    // compressed * 8 / original
   std::optional<double> bits_per_sample;  // audio: compressed * 8 / (frames * channels)
-  std::optional<double> compress_mb_s;  // original bytes (10^6) per second
+  std::optional<double> compress_mb_s;    // original bytes (10^6) per second
   std::optional<double> decompress_mb_s;
   double peak_rss_mib = 0;
-  std::optional<double> vs_xz;  // lmpack rows only: compressed / xz -9e's compressed, same file
+  std::optional<double> vs_xz;    // lmpack rows only: compressed / xz -9e's compressed, same file
   std::optional<double> vs_flac;  // lmpack rows only: compressed / flac -8's compressed
 };
 

@@ -130,8 +130,8 @@ Measurement run_plan(const std::string& file, std::span<const std::uint8_t> orig
     return p.error + (line.empty() ? "" : ": " + line);
   };
   for (int run = 0; run < runs; ++run) {
-    ProcessStats c = run_process(plan.compress, plan.compress_stdin, plan.compress_stdout,
-                                 plan.stderr_path);
+    ProcessStats c =
+        run_process(plan.compress, plan.compress_stdin, plan.compress_stdout, plan.stderr_path);
     if (!c.ok) {
       m.error = "compression " + why(c);
       return m;

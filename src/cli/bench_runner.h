@@ -32,9 +32,9 @@ struct Measurement {
   std::string family;  // CodecSpec::family
   std::uint64_t original_size = 0;
   std::uint64_t compressed_size = 0;
-  double compress_seconds = 0;     // minimum over runs
-  double decompress_seconds = 0;   // minimum over runs
-  std::uint64_t peak_rss_kib = 0;  // maximum over compress and decompress runs
+  double compress_seconds = 0;      // minimum over runs
+  double decompress_seconds = 0;    // minimum over runs
+  std::uint64_t peak_rss_kib = 0;   // maximum over compress and decompress runs
   std::uint64_t audio_samples = 0;  // frames x channels for an audio input; 0 otherwise
   bool ok = false;
   bool mismatch = false;  // the round trip returned different bytes

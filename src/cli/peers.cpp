@@ -103,8 +103,8 @@ std::vector<CodecSpec> available_peers(const std::vector<std::string>& only) {
   return specs;
 }
 
-CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
-                       std::uint64_t block_size, int threads) {
+CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice, std::uint64_t block_size,
+                       int threads) {
   CodecSpec spec;
   spec.family = "lmpack";
   std::string level_arg = "-";
@@ -132,8 +132,8 @@ std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text) {
     if (const auto colon = item.find(':'); colon != std::string::npos) {
       choice.model = item.substr(0, colon);
       item = item.substr(colon + 1);
-    } else if (!item.empty() && !(item == "best" || (item.size() == 1 && item[0] >= '1' &&
-                                                     item[0] <= '9'))) {
+    } else if (!item.empty() && !(item == "best" || item == "default" ||
+                                  (item.size() == 1 && item[0] >= '1' && item[0] <= '9'))) {
       choice.model = item;  // a model alone: its default level
       item = "default";
     }

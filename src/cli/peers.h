@@ -44,11 +44,12 @@ std::vector<CodecSpec> available_peers(const std::vector<std::string>& only);
 
 // lmpack run through `self` (normally /proc/self/exe) on `threads` threads (1 unless the bench
 // is asked otherwise).
-CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice,
-                       std::uint64_t block_size, int threads = 1);
+CodecSpec lmpack_codec(const std::string& self, const LevelChoice& choice, std::uint64_t block_size,
+                       int threads = 1);
 
-// "1,5,9,best,mix:5,lstm:best,transformer" -> choices (MODEL:LEVEL, or MODEL alone for its
-// default level); nullopt on a malformed list, an unknown model or a level outside 1..9.
+// "1,5,9,best,default,mix:5,lstm:best,transformer" -> choices (MODEL:LEVEL, or MODEL alone for
+// its default level; "default" alone is the default model's); nullopt on a malformed list, an
+// unknown model or a level outside 1..9.
 std::optional<std::vector<LevelChoice>> parse_levels(const std::string& text);
 
 // The bench's default: 1, the model's default level, 9, and --best (duplicates removed).

@@ -1,5 +1,6 @@
 # `lmpack bench` on a tiny directory: the table, the CSV and JSON forms, hidden files skipped,
-# and a peer that corrupts data or fails is reported and makes the exit code 1.
+# and a peer that corrupts data or fails is reported and makes the exit code 1. Then audio: the
+# flac/wavpack rows, bits per sample, --bits copies and their errors.
 source "$(dirname "$0")/helpers.sh" "$@"
 # The bench's scratch directories go here, so leftovers can be checked without races.
 mkdir "$WORK/tmp"
@@ -97,6 +98,98 @@ expect_stderr_contains "no files"
 run 1 "$LMPACK" bench -q --levels 1 --peers none missing corpus/a.txt
 expect_stderr_contains "lmpack: missing: No such file or directory"
 expect_stdout_contains "lmpack -1"
+
+# Audio: a tiny 16-bit stereo WAV (a decaying tone with noise: deterministic, not silence).
+python3 - <<'PY'
+import math, random, struct, wave
+rng = random.Random(5)
+frames = []
+for i in range(4000):
+    v = 9000 * math.exp(-i / 1500) * math.sin(i * 0.07)
+    frames.append(struct.pack("<hh", int(v + rng.randint(-40, 40)), int(0.6 * v + rng.randint(-40, 40))))
+with wave.open("tone.wav", "wb") as w:
+    w.setnchannels(2)
+    w.setsampwidth(2)
+    w.setframerate(16000)
+    w.writeframes(b"".join(frames))
+PY
+audio_peers=()
+command -v flac >/dev/null && audio_peers+=(flac)
+command -v wavpack >/dev/null && command -v wvunpack >/dev/null && audio_peers+=(wavpack)
+run 0 "$LMPACK" bench -q --levels 1 --peers xz,flac,wavpack --bits 8 tone.wav corpus/a.txt
+grep -qE '^file +codec +size +rate% +bits/B +bits/smp +comp MB/s +dec MB/s +RSS MiB +vs xz +vs flac$' \
+  "$WORK/out" || fail "audio table header: $(grep '^file' "$WORK/out")"
+expect_stdout_contains "# audio: bits/smp"
+# 4000 frames x 2 channels: bits/smp is bits/B times 2 (2 bytes per sample, less the header).
+grep -qE '^tone.wav +lmpack -1 +[0-9]+ +[0-9.]+ +[0-9.]+ +[0-9]+\.[0-9]{3} ' "$WORK/out" ||
+  fail "no bits/smp for the WAV: $(cat "$WORK/out")"
+grep -qE '^tone.wav@8bit +lmpack -1 +[0-9]+ ' "$WORK/out" || fail "no @8bit row"
+grep -qE '^corpus/a.txt +lmpack -1 +[0-9]+ +[0-9.]+ +[0-9.]+ +- ' "$WORK/out" ||
+  fail "text file should have no bits/smp"
+for p in "${audio_peers[@]}"; do
+  label=$([[ $p == flac ]] && echo "flac -8" || echo "wavpack -hhx6")
+  grep -qE "^tone.wav +$label +[0-9]+ " "$WORK/out" || fail "no $label row"
+  grep -qE "^tone.wav@8bit +$label +[0-9]+ " "$WORK/out" || fail "no $label row at 8 bits"
+  if grep -qE "^corpus/a.txt +$label" "$WORK/out"; then fail "$label ran on text"; fi
+done
+[[ ${#audio_peers[@]} -gt 0 ]] || echo "SKIP: flac and wavpack not on PATH"
+if [[ " ${audio_peers[*]} " == *" flac "* ]]; then
+  grep -qE '^tone.wav +lmpack -1 +.* [0-9]+\.[0-9]{3}$' "$WORK/out" || fail "no vs flac figure"
+fi
+expect_stderr_contains "corpus/a.txt: note: not integer PCM audio, --bits skips it"
+if grep -q MISMATCH "$WORK/err"; then fail "audio round trip: $(cat "$WORK/err")"; fi
+
+# The 8-bit copy is the top 8 bits of every sample, unsigned as 8-bit WAV is; CSV and JSON carry
+# the sample count and bits per sample.
+run 0 "$LMPACK" bench -q --levels 1 --peers none --bits 8 --csv tone.wav
+head -1 "$WORK/out" | grep -q ',bits_per_byte,bits_per_sample,' || fail "CSV header: $(head -1 "$WORK/out")"
+python3 - "$WORK/out" <<'PY' || fail "CSV audio check failed"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [r["file"] for r in rows] == ["tone.wav", "tone.wav@8bit"], rows
+for r in rows:
+    assert r["audio_samples"] == "8000", r
+    assert abs(float(r["bits_per_sample"]) - int(r["compressed_bytes"]) * 8 / 8000) < 1e-3, r
+assert rows[0]["original_bytes"] == "16044" and rows[1]["original_bytes"] == "8044", rows
+PY
+run 0 "$LMPACK" bench -q --levels 1 --peers none --bits 8 --json tone.wav
+python3 - "$WORK/out" <<'PY' || fail "JSON audio check failed"
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert r[0]["audio_samples"] == 8000 and r[0]["bits_per_sample"] > 0, r
+assert r[1]["file"] == "tone.wav@8bit", r
+PY
+
+# Only 8, 16 and 24; depths at or above the file's own are skipped with a note.
+run 2 "$LMPACK" bench -q --levels 1 --bits 12 tone.wav
+expect_stderr_contains "invalid --bits '12'"
+run 2 "$LMPACK" bench -q --levels 1 --bits 8,x tone.wav
+expect_stderr_contains "invalid --bits"
+run 0 "$LMPACK" bench -q --levels 1 --peers none --bits 16,24 tone.wav
+expect_stderr_contains "tone.wav: note: 16-bit audio, --bits 16 skips it (only reductions)"
+expect_stderr_contains "--bits 24 skips it"
+if grep -qE '^tone.wav@' "$WORK/out"; then fail "no reduced copy expected: $(cat "$WORK/out")"; fi
+
+# An audio peer that changes a sample is a mismatch, as for the byte compressors.
+if [[ " ${audio_peers[*]} " == *" flac "* ]]; then
+  cat >fakebin/flac <<'SH'
+#!/bin/sh
+REAL_FLAC "$@" || exit $?
+case " $* " in
+  *" -d "*)
+    prev= out=
+    for a in "$@"; do
+      [ "$prev" = "-o" ] && out=$a
+      prev=$a
+    done
+    printf 'Z' | dd of="$out" bs=1 seek=100 conv=notrunc status=none ;;
+esac
+SH
+  sed -i "s|^REAL_FLAC|$(command -v flac)|" fakebin/flac
+  chmod +x fakebin/flac
+  run 1 env PATH="$WORK/fakebin:$PATH" "$LMPACK" bench -q --levels 1 --peers flac tone.wav
+  expect_stderr_contains "ROUND TRIP MISMATCH: tone.wav with flac -8"
+fi
 
 [[ -z $(ls -A "$WORK/tmp") ]] || fail "scratch files left behind: $(ls -A "$WORK/tmp")"
 echo "bench: OK"

@@ -181,6 +181,47 @@ int main(int argc, char** argv) {
       {"real-text-l5", text(300), 5, 0}, {"real-binary-blocks", binary, 1, 128},
       {"real-noise", noise, 1, 0},
   };
+  // Audio archives: a small 16-bit stereo and an 8-bit mono WAV (the audio media and model).
+  auto wav = [&](int channels, int bits, int frames) {
+    const int bytes = bits / 8;
+    Bytes data;
+    for (int i = 0; i < frames * channels; ++i) {
+      const int v = static_cast<int>((i * 37 % 200) - 100) * (bits == 8 ? 1 : 90);
+      for (int k = 0; k < bytes; ++k) {
+        data.push_back(static_cast<std::uint8_t>((bits == 8 ? v + 128 : v) >> (8 * k)));
+      }
+    }
+    Bytes f;
+    auto u32 = [&](std::uint32_t x) {
+      for (int k = 0; k < 4; ++k) f.push_back(static_cast<std::uint8_t>(x >> (8 * k)));
+    };
+    auto u16 = [&](std::uint32_t x) {
+      f.push_back(static_cast<std::uint8_t>(x));
+      f.push_back(static_cast<std::uint8_t>(x >> 8));
+    };
+    auto tag = [&](const char* t) { f.insert(f.end(), t, t + 4); };
+    tag("RIFF");
+    u32(static_cast<std::uint32_t>(36 + data.size()));
+    tag("WAVE");
+    tag("fmt ");
+    u32(16);
+    u16(1);
+    u16(channels);
+    u32(8000);
+    u32(8000 * channels * bytes);
+    u16(channels * bytes);
+    u16(bits);
+    tag("data");
+    u32(static_cast<std::uint32_t>(data.size()));
+    f.insert(f.end(), data.begin(), data.end());
+    return f;
+  };
+  const std::vector<Real> audio_reals = {
+      {"real-audio-stereo-l1", wav(2, 16, 300), 1, 400},
+      {"real-audio-stereo-l5", wav(2, 16, 300), 5, 0},
+      {"real-audio-stereo-l9", wav(2, 16, 200), 9, 0},
+      {"real-audio-mono8-l5", wav(1, 8, 500), 5, 0},
+  };
   for (const Real& r : reals) {
     lmpack::CompressOptions options;
     options.level = r.level;
@@ -192,6 +233,17 @@ int main(int argc, char** argv) {
     }
     save_with_damage(decompress_dir, r.name, archive, rng);
     save(parse_dir, r.name, archive);
+  }
+  for (const Real& r : audio_reals) {
+    lmpack::CompressOptions options;
+    options.level = r.level;
+    options.block_size = r.block_size;
+    Bytes archive;
+    if (lmpack::Status s = lmpack::compress(r.input, archive, options); !s) {
+      std::fprintf(stderr, "compress %s failed: %s\n", r.name.c_str(), s.message().c_str());
+      return 1;
+    }
+    save_with_damage(decompress_dir, r.name, archive, rng);
   }
   return 0;
 }

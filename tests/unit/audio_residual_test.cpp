@@ -168,6 +168,66 @@ TEST(AudioResidual, Deterministic) {
   }
 }
 
+// Hints change the contexts; the decoder given the same hints must follow exactly.
+TEST(AudioResidual, HintsRoundTrip) {
+  Rng rng{13};
+  const int n = 6000;
+  std::vector<std::int64_t> values;
+  std::vector<ResidualHint> hints;
+  for (int i = 0; i < n; ++i) {
+    values.push_back(rng.laplacian(i < n / 2 ? 1 : 9));
+    hints.push_back({static_cast<int>(rng.next() % 257) - 128, rng.next() % 5000});
+  }
+  for (int strength = 0; strength <= 2; ++strength) {
+    ResidualCoderConfig cfg;
+    cfg.strength = strength;
+    Bytes coded;
+    {
+      coder::BinaryEncoder enc(coded);
+      ResidualCoder rc(2, 16, cfg);
+      for (int i = 0; i < n; ++i) rc.encode(enc, i % 2, values[i], hints[i]);
+      enc.finish();
+    }
+    coder::BinaryDecoder dec(coded);
+    ResidualCoder rc(2, 16, cfg);
+    for (int i = 0; i < n; ++i) ASSERT_EQ(rc.decode(dec, i % 2, hints[i]), values[i]) << i;
+  }
+}
+
+// The rounding hint must pay off where it matters: residuals of +-1 whose sign follows it.
+TEST(AudioResidual, FractionHintHelpsSmallResiduals) {
+  Rng rng{17};
+  const int n = 20000;
+  std::vector<std::int64_t> values;
+  std::vector<ResidualHint> hints;
+  for (int i = 0; i < n; ++i) {
+    const int frac = static_cast<int>(rng.next() % 257) - 128;
+    // The sample is the real prediction plus small noise: e = round(frac/256 + noise).
+    const int noise = static_cast<int>(rng.next() % 129) - 64;
+    const int v = frac + noise;
+    values.push_back(v >= 128 ? 1 : (v < -128 ? -1 : 0));
+    hints.push_back({frac, 0});
+  }
+  for (int strength = 0; strength <= 2; ++strength) {
+    ResidualCoderConfig cfg;
+    cfg.strength = strength;
+    Bytes with, without;
+    {
+      coder::BinaryEncoder enc(with);
+      ResidualCoder rc(1, 8, cfg);
+      for (int i = 0; i < n; ++i) rc.encode(enc, 0, values[i], hints[i]);
+      enc.finish();
+    }
+    {
+      coder::BinaryEncoder enc(without);
+      ResidualCoder rc(1, 8, cfg);
+      for (int i = 0; i < n; ++i) rc.encode(enc, 0, values[i]);
+      enc.finish();
+    }
+    EXPECT_LT(with.size() * 10, without.size() * 9) << "strength " << strength;
+  }
+}
+
 TEST(AudioResidual, SmallResidualsCostLittle) {
   // About one nonzero in eight: entropy ~0.67 bits/sample; the coder must come close.
   Rng rng{9};

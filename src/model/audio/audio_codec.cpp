@@ -80,7 +80,10 @@ class AudioCodec final : public BlockCodec {
         // A constant channel is left out; its history stays zero on both sides.
         if (info[c].constant) continue;
         const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
-        residuals.encode(encoder, c, s - predictor.predict(c));
+        const std::int64_t r = s - predictor.predict(c);
+        // Orienting the residual by the rounding direction turns the rounding's bias into a
+        // sign preference the residual coder learns.
+        residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
         predictor.update(c, s);
       }
       if ((f + 1) % kProgressEveryFrames == 0 && progress) progress((f + 1) * frame_bytes);
@@ -132,7 +135,9 @@ class AudioCodec final : public BlockCodec {
         const int cbits = bits - ci.shift;
         const std::int64_t lo = -(std::int64_t{1} << (cbits - 1));
         const std::int64_t hi = (std::int64_t{1} << (cbits - 1)) - 1;
-        const std::int64_t s = std::clamp(p + residuals.decode(decoder, c), lo, hi);
+        const std::int64_t coded = residuals.decode(decoder, c);
+        const std::int64_t r = predictor.rounded_up(c) ? 0 - coded : coded;
+        const std::int64_t s = std::clamp(p + r, lo, hi);
         predictor.update(c, s);
         const std::uint64_t shifted = static_cast<std::uint64_t>(s) << ci.shift;
         sample_to_token(static_cast<std::int64_t>(shifted),
@@ -217,8 +222,8 @@ using params_io::put;
 
 constexpr std::uint8_t kParamsVersion = 1;
 // u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
-// 3 x (u16 nlms order, f64 rate), f64 mix_rate, u8 bias, u8 residual_strength.
-constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 3 * (2 + 8) + 8 + 1 + 1;
+// 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength.
+constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
 
 void put_f64(std::vector<std::uint8_t>& out, double v) {
   put(out, std::bit_cast<std::uint64_t>(v), 8);
@@ -309,6 +314,7 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
     put(out, p.nlms_orders[k], 2);
     put_f64(out, p.nlms_rates[k]);
   }
+  put(out, p.nlms_ada, 1);
   put_f64(out, p.mix_rate);
   put(out, p.bias, 1);
   put(out, a.residual_strength, 1);
@@ -341,10 +347,12 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
     p.nlms_rates[k] = get_f64(bytes, pos);
     ok = ok && p.nlms_orders[k] <= kMaxNlmsOrder && in_range(p.nlms_rates[k], 0.0, 1.0);
   }
+  p.nlms_ada = static_cast<int>(get(bytes, pos, 1));
   p.mix_rate = get_f64(bytes, pos);
   p.bias = static_cast<int>(get(bytes, pos, 1));
   c.residual_strength = static_cast<int>(get(bytes, pos, 1));
-  ok = ok && in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 && c.residual_strength <= 2;
+  ok = ok && p.nlms_ada < (1 << kNlmsStages) && in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 &&
+       c.residual_strength <= 2;
   if (!ok) return {ErrorCode::kUnknownModel, "audio model parameters are out of range"};
   p.strength = c.residual_strength;
   a = c;

@@ -41,7 +41,8 @@ struct Channel {
         ols(c.ols_order + cross, c.ols_lambda, c.ols_delta, c.ols_interval),
         inputs(static_cast<std::size_t>(c.ols_order + cross), 0.0) {
     for (int k = 0; k < kNlmsStages; ++k) {
-      if (c.nlms_orders[k] > 0) stages.emplace_back(c.nlms_orders[k], c.nlms_rates[k], (c.nlms_ada >> k & 1) != 0);
+      if (c.nlms_orders[k] > 0)
+        stages.emplace_back(c.nlms_orders[k], c.nlms_rates[k], (c.nlms_ada >> k & 1) != 0);
     }
     stage_pred.assign(stages.size(), 0.0);
     mix.assign(stages.size(), 1.0);
@@ -60,6 +61,7 @@ struct Channel {
   double cascade = 0.0;  // combined stage predictions
   double before_bias = 0.0;
   std::int64_t prediction = 0;
+  bool rounded_up = false;
   std::uint32_t error_scale = 0;
 };
 
@@ -124,6 +126,7 @@ std::int64_t FramePredictor::predict(int ch) {
   if (!(p > m.lo)) p = m.lo;
   if (p > m.hi) p = m.hi;
   c.prediction = static_cast<std::int64_t>(p >= 0.0 ? p + 0.5 : p - 0.5);
+  c.rounded_up = static_cast<double>(c.prediction) > p;
   return c.prediction;
 }
 
@@ -154,6 +157,8 @@ void FramePredictor::update(int ch, std::int64_t sample) {
   c.error_scale = static_cast<std::uint32_t>(c.error_scale + (scaled >> 4) - (c.error_scale >> 4));
   c.history.push(s);
 }
+
+bool FramePredictor::rounded_up(int ch) const { return impl_->ch[ch].rounded_up; }
 
 std::uint32_t FramePredictor::error_scale(int ch) const { return impl_->ch[ch].error_scale; }
 

@@ -23,12 +23,12 @@ struct PredictorConfig {
   int ols_cross = 8;          // OLS taps on the reference channel (current sample first for ch > 0)
   int ols_interval = 16;      // samples between Cholesky solves
   double ols_lambda = 0.998;  // forgetting factor of the covariance estimate
-  double ols_delta = 0.001;   // ridge, relative to each input's power
+  double ols_delta = 0.000001;  // ridge, relative to each input's power
   int nlms_orders[kNlmsStages] = {256, 32, 16};  // cascade stages on the OLS residual (0 = off)
   double nlms_rates[kNlmsStages] = {0.002, 0.005, 0.01};
   int nlms_ada = 0;  // bit k: stage k steps per tap by its gradient's RMS (LMS-ADA) not NLMS
   double mix_rate = 0.0005;  // sign-sign LMS combining the stage predictions (0 = plain sum)
-  int bias = 1;              // context-based bias correction of the final prediction (0 = off)
+  int bias = 0;              // context-based bias correction of the final prediction (0 = off)
   int strength = 1;          // 0 fastest .. 2 strongest (informational; the fields above rule)
 };
 
@@ -48,6 +48,10 @@ class FramePredictor {
   // visited in order 0..channels-1 within a frame: predict(ch), then update(ch, actual).
   std::int64_t predict(int ch);
   void update(int ch, std::int64_t sample);
+
+  // Which way the last predict(ch) rounded: true when the unrounded prediction was below the
+  // integer one (the sample then tends to lie below it too).
+  bool rounded_up(int ch) const;
 
   // A hint for the residual coder: a running estimate of |residual| of channel `ch` (scaled by
   // 16), valid after predict(ch).

@@ -15,7 +15,11 @@ class Nlms {
   Nlms(int n, double rate, bool ada = false)
       : ada_(ada),
         eg_(ada ? n : 0, 0.0),
-        n_(n), rate_(rate), w_(n, 0.0), hist_(static_cast<std::size_t>(n) + kSlack, 0.0), end_(n) {}
+        n_(n),
+        rate_(rate),
+        w_(n, 0.0),
+        hist_(static_cast<std::size_t>(n) + kSlack, 0.0),
+        end_(n) {}
 
   // w . x over the last n inputs (oldest first); also measures their power for update().
   double predict() {

@@ -1,0 +1,269 @@
+// The audio family end to end: exact round trips over stream shapes and awkward signals, params
+// round trips and rejection, corrupt payloads, determinism.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "model/audio/audio_family.h"
+#include "model/codec.h"
+
+namespace lmpack::model::audio {
+namespace {
+
+std::uint64_t splitmix(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+StreamShape shape_of(int channels, int bytes) {
+  StreamShape s;
+  s.audio = true;
+  s.channels = channels;
+  s.bytes_per_sample = bytes;
+  s.bits = 8 * bytes;
+  s.sample_rate = 44100;
+  return s;
+}
+
+// Interleaved signed samples -> Trilobyte tokens (offset binary, most significant byte first).
+std::vector<std::uint8_t> tokens(const std::vector<std::int64_t>& samples, int bytes) {
+  std::vector<std::uint8_t> out;
+  for (std::int64_t s : samples) {
+    const std::uint64_t v = static_cast<std::uint64_t>(s) + (std::uint64_t{1} << (8 * bytes - 1));
+    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  return out;
+}
+
+std::unique_ptr<BlockCodec> make(int level, const StreamShape& shape) {
+  const ModelFamily& f = audio_family();
+  std::unique_ptr<BlockCodec> codec;
+  EXPECT_TRUE(make_codec(f, level, f.params(level), shape, codec));
+  return codec;
+}
+
+std::vector<std::uint8_t> encode(int level, const StreamShape& shape,
+                                 const std::vector<std::uint8_t>& block) {
+  std::vector<std::uint8_t> out;
+  make(level, shape)->encode(block, out, {});
+  return out;
+}
+
+void expect_round_trip(int level, const StreamShape& shape,
+                       const std::vector<std::uint8_t>& block) {
+  const auto payload = encode(level, shape, block);
+  std::vector<std::uint8_t> back(block.size(), 0xa5);
+  make(level, shape)->decode(payload, back, {});
+  ASSERT_EQ(back, block) << "level " << level << " channels " << shape.channels << " bytes "
+                         << shape.bytes_per_sample << " size " << block.size();
+}
+
+// A tone with noise, scaled to `bits`, per channel a different phase.
+std::vector<std::int64_t> music(std::size_t frames, int channels, int bits, std::uint64_t seed) {
+  std::vector<std::int64_t> out;
+  const double amp = std::ldexp(1.0, bits - 3);
+  const std::int64_t lo = -(std::int64_t{1} << (bits - 1)), hi = -lo - 1;
+  double a = 0.0, b = 0.0;
+  for (std::size_t f = 0; f < frames; ++f) {
+    // Sine by recursion (no libm in the signal, so the test data are the same everywhere).
+    const double n = f == 0 ? 0.3 : 1.98 * b - a;
+    a = b;
+    b = n;
+    for (int c = 0; c < channels; ++c) {
+      const double noise = static_cast<double>(splitmix(seed) % 64) / 64.0 - 0.5;
+      const double v = amp * (b * (c % 2 ? -0.7 : 1.0) + 0.05 * noise);
+      out.push_back(std::clamp(static_cast<std::int64_t>(v), lo, hi));
+    }
+  }
+  return out;
+}
+
+TEST(AudioCodec, RoundTripsShapesAndLevels) {
+  for (int bytes = 1; bytes <= 4; ++bytes) {
+    for (int channels : {1, 2, 3, 6}) {
+      for (int level : {1, 5, 9}) {
+        if (level == 9 && channels > 2) continue;  // keep the test fast
+        const auto s = music(700, channels, 8 * bytes, bytes * 10 + channels);
+        expect_round_trip(level, shape_of(channels, bytes), tokens(s, bytes));
+      }
+    }
+  }
+}
+
+TEST(AudioCodec, RoundTripsExtremesNoiseAndSilence) {
+  for (int bytes = 1; bytes <= 4; ++bytes) {
+    const int bits = 8 * bytes;
+    const std::int64_t lo = -(std::int64_t{1} << (bits - 1)), hi = -lo - 1;
+    std::uint64_t seed = 77;
+    std::vector<std::vector<std::int64_t>> signals(6);
+    for (int i = 0; i < 1200; ++i) {
+      const std::uint64_t r = splitmix(seed);
+      signals[0].push_back(i % 2 ? hi : lo);                // full-scale square, both channels
+      signals[1].push_back(r & 1 ? (r & 2 ? hi : lo) : 0);  // random extremes
+      signals[2].push_back(0);                              // silence
+      signals[3].push_back(i % 2 ? -5 : lo + 1);            // per-channel constants (DC)
+      // White noise over the whole range.
+      signals[4].push_back(static_cast<std::int64_t>(r >> (64 - bits)) + lo);
+      signals[5].push_back(i < 600 ? 0 : (i % 5 == 0 ? hi : 3));  // silence, then bursts
+    }
+    for (const auto& s : signals) {
+      for (int level : {1, 5, 9}) {
+        expect_round_trip(level, shape_of(2, bytes), tokens(s, bytes));
+        expect_round_trip(level, shape_of(1, bytes), tokens(s, bytes));
+      }
+    }
+  }
+}
+
+TEST(AudioCodec, WastedBitsShrinkThePayload) {
+  // 16-bit audio in a 24-bit container: the low byte is always zero.
+  const auto s16 = music(4000, 2, 16, 5);
+  std::vector<std::int64_t> s24;
+  for (std::int64_t v : s16) s24.push_back(v * 256);
+  const auto block = tokens(s24, 3);
+  expect_round_trip(5, shape_of(2, 3), block);
+  const auto p24 = encode(5, shape_of(2, 3), block);
+  const auto p16 = encode(5, shape_of(2, 2), tokens(s16, 2));
+  EXPECT_LE(p24.size(), p16.size() + 8);
+  // A different shift per channel, and a negative-only channel.
+  std::vector<std::int64_t> mixed;
+  for (std::size_t i = 0; i < s16.size(); i += 2) {
+    mixed.push_back(s16[i] * 16);
+    mixed.push_back(-(s16[i + 1] < 0 ? -s16[i + 1] : s16[i + 1]) * 2 - 2);
+  }
+  expect_round_trip(5, shape_of(2, 3), tokens(mixed, 3));
+  expect_round_trip(9, shape_of(2, 3), tokens(mixed, 3));
+}
+
+TEST(AudioCodec, ConstantAndSilentBlocksAreTiny) {
+  const std::vector<std::int64_t> dc(20000, -1234);
+  const auto payload = encode(5, shape_of(2, 2), tokens(dc, 2));
+  EXPECT_LE(payload.size(), 16u);
+  expect_round_trip(5, shape_of(2, 2), tokens(dc, 2));
+}
+
+TEST(AudioCodec, ShortBlocksAndPartialFrames) {
+  const auto s = music(5, 2, 16, 9);
+  const auto all = tokens(s, 2);  // 5 frames of 4 bytes
+  for (std::size_t size = 0; size <= all.size(); ++size) {
+    const std::vector<std::uint8_t> block(all.begin(), all.begin() + size);
+    for (int level : {1, 5, 9}) {
+      expect_round_trip(level, shape_of(2, 2), block);
+      expect_round_trip(level, shape_of(3, 3), block);
+    }
+  }
+}
+
+TEST(AudioCodec, BytesWithoutShape) {
+  std::vector<std::uint8_t> text;
+  const char* words = "a quick brown fox jumps over the lazy dog; ";
+  for (int i = 0; i < 3000; ++i) text.push_back(static_cast<std::uint8_t>(words[i % 43]));
+  for (int level : {1, 5, 9}) expect_round_trip(level, StreamShape{}, text);
+  // Through `make` as well (no shape at all).
+  const ModelFamily& f = audio_family();
+  std::unique_ptr<BlockCodec> a, b;
+  ASSERT_TRUE(f.make(5, f.params(5), a));
+  ASSERT_TRUE(f.make(5, f.params(5), b));
+  std::vector<std::uint8_t> payload;
+  a->encode(text, payload, {});
+  std::vector<std::uint8_t> back(text.size());
+  b->decode(payload, back, {});
+  EXPECT_EQ(back, text);
+}
+
+TEST(AudioCodec, IsDeterministic) {
+  const auto block = tokens(music(3000, 2, 16, 4), 2);
+  for (int level : {1, 5, 9}) {
+    EXPECT_EQ(encode(level, shape_of(2, 2), block), encode(level, shape_of(2, 2), block));
+  }
+}
+
+TEST(AudioCodec, LevelsMakeParamsThatRoundTrip) {
+  const ModelFamily& f = audio_family();
+  EXPECT_EQ(f.id, 5);
+  EXPECT_EQ(f.name, "audio");
+  EXPECT_EQ(f.default_level, 5);
+  EXPECT_EQ(f.best_level, 9);
+  for (int level = 1; level <= 9; ++level) {
+    const auto params = f.params(level);
+    AudioConfig c;
+    ASSERT_TRUE(deserialize(params, c));
+    EXPECT_EQ(serialize(c), params);
+    EXPECT_GT(f.block_size(level), 0u);
+    EXPECT_GT(f.memory(level), 0u);
+  }
+}
+
+TEST(AudioCodec, RejectsBadParams) {
+  const ModelFamily& f = audio_family();
+  const auto good = f.params(5);
+  std::unique_ptr<BlockCodec> codec;
+  auto rejected = [&](std::vector<std::uint8_t> p) {
+    AudioConfig c;
+    const bool bad = !deserialize(p, c);
+    return bad && !make_codec(f, 5, p, shape_of(2, 2), codec);
+  };
+  EXPECT_TRUE(rejected({}));
+  EXPECT_TRUE(rejected(std::vector<std::uint8_t>(good.begin(), good.end() - 1)));
+  auto longer = good;
+  longer.push_back(0);
+  EXPECT_TRUE(rejected(longer));
+  auto version = good;
+  version[0] = 2;
+  EXPECT_TRUE(rejected(version));
+  AudioConfig base = audio_config_for_level(5);
+  auto with = [&](auto edit) {
+    AudioConfig c = base;
+    edit(c);
+    return serialize(c);
+  };
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_order = kMaxOlsOrder + 1; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_interval = 0; })));
+  EXPECT_TRUE(rejected(with(
+      [](AudioConfig& c) { c.predictor.ols_lambda = std::numeric_limits<double>::quiet_NaN(); })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_lambda = 1.5; })));
+  EXPECT_TRUE(
+      rejected(with([](AudioConfig& c) { c.predictor.nlms_orders[0] = kMaxNlmsOrder + 1; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.nlms_rates[1] = -0.1; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.mix_rate = 2.0; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.residual_strength = 3; })));
+  // A shape the codec cannot handle.
+  StreamShape wide = shape_of(2, 5);
+  EXPECT_FALSE(make_codec(f, 5, good, wide, codec));
+  StreamShape none = shape_of(0, 2);
+  EXPECT_FALSE(make_codec(f, 5, good, none, codec));
+}
+
+TEST(AudioCodec, CorruptPayloadsDecodeWithoutFaults) {
+  const auto block = tokens(music(1500, 2, 16, 8), 2);
+  for (int level : {1, 9}) {
+    const auto payload = encode(level, shape_of(2, 2), block);
+    std::vector<std::uint8_t> back(block.size() + 3);  // and a partial trailing frame
+    std::uint64_t seed = 1;
+    std::vector<std::vector<std::uint8_t>> bad = {{}, {0}, {0xff, 0xff}};
+    bad.emplace_back(payload.begin(), payload.begin() + payload.size() / 2);
+    for (int i = 0; i < 8; ++i) {
+      auto p = payload;
+      p[splitmix(seed) % p.size()] ^= static_cast<std::uint8_t>(1 + splitmix(seed) % 255);
+      bad.push_back(p);
+    }
+    std::vector<std::uint8_t> noise(400);
+    for (auto& b : noise) b = static_cast<std::uint8_t>(splitmix(seed));
+    bad.push_back(noise);
+    for (const auto& p : bad) {
+      for (int bytes : {1, 2, 3, 4}) {
+        if (level == 9 && bytes != 3) continue;  // keep the test fast
+        make(level, shape_of(2, bytes))->decode(p, back, {});
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace lmpack::model::audio
