@@ -58,13 +58,14 @@ exec </dev/null
 step "ctest release" ctest --test-dir build/release --output-on-failure -j"$jobs"
 
 # ASan/UBSan is ~3x slower, so some tests only run in the release build: the level-monotonicity
-# sweep, anything labelled slow, the CLI scripts, and the round trips of the two ~1 MB samples
-# (the small sample and every generated edge case still run under the sanitizers).
+# sweep, anything labelled slow, the CLI scripts, and the round trips of the two ~1 MB text samples
+# and of the audio samples (the small text sample, the generated WAV/FLAC round trips and every
+# generated edge case still run under the sanitizers).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 step "ctest asan (unit, roundtrip, fuzz replay)" \
   ctest --test-dir build/asan --output-on-failure -j"$jobs" -LE slow \
-  -E 'LevelMonotonicity|ThreadsAndKernelsDoNotChange|^cli\.|SampleRoundTrip\..*/text_(jargon|kjv)'
+  -E 'LevelMonotonicity|ThreadsAndKernelsDoNotChange|^cli\.|SampleRoundTrip\..*/(text_(jargon|kjv)|audio_)'
 
 step "cross-build check (release vs native)" \
   tests/cross_build_check.sh build/release/lmpack build/native/lmpack samples

@@ -27,8 +27,7 @@ void check_params_reader(std::span<const std::uint8_t> input) {
     return;
   }
   const std::vector<std::uint8_t> again = serialize(a);
-  require(again.size() == input.size() &&
-          std::equal(again.begin(), again.end(), input.begin()));
+  require(again.size() == input.size() && std::equal(again.begin(), again.end(), input.begin()));
   require(!describe(a).empty());
 }
 

@@ -637,6 +637,9 @@ TEST_P(LevelMonotonicity, HigherLevelsNeverCompressWorse) {
 
 INSTANTIATE_TEST_SUITE_P(Text, LevelMonotonicity, ::testing::ValuesIn(text_samples()),
                          [](const auto& info) { return param_name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Audio, LevelMonotonicity,
+                         ::testing::ValuesIn(files_under(fs::path(LMPACK_SAMPLES_DIR) / "audio")),
+                         [](const auto& info) { return param_name(info.param); });
 
 }  // namespace
 }  // namespace lmpack

@@ -48,8 +48,7 @@ void append(Bytes& b, const Bytes& more) { b.insert(b.end(), more.begin(), more.
 // --- Little writers for each container -------------------------------------------------------
 
 // A RIFF-style chunk (4-byte id, 32-bit size, pad byte after an odd body).
-Bytes chunk(const char* id, const Bytes& body, bool big_endian = false,
-            std::int64_t size = -1) {
+Bytes chunk(const char* id, const Bytes& body, bool big_endian = false, std::int64_t size = -1) {
   Bytes c;
   put_tag(c, id);
   const std::uint64_t s = size < 0 ? body.size() : static_cast<std::uint64_t>(size);
@@ -147,12 +146,13 @@ Bytes aiff(int channels, int bits, const Bytes& data, const char* compression = 
   return f;
 }
 
-const std::uint8_t kW64Riff[16] = {'r', 'i', 'f', 'f', 0x2E, 0x91, 0xCF, 0x11,
-                                   0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0, 0};
+const std::uint8_t kW64Riff[16] = {'r',  'i',  'f',  'f',  0x2E, 0x91, 0xCF, 0x11,
+                                   0xA5, 0xD6, 0x28, 0xDB, 0x04, 0xC1, 0,    0};
 Bytes w64_guid(const char* tag) {
   Bytes g;
   put_tag(g, tag);
-  const std::uint8_t rest[12] = {0xF3, 0xAC, 0xD3, 0x11, 0x8C, 0xD1, 0, 0xC0, 0x4F, 0x8E, 0xDB, 0x8A};
+  const std::uint8_t rest[12] = {0xF3, 0xAC, 0xD3, 0x11, 0x8C, 0xD1,
+                                 0,    0xC0, 0x4F, 0x8E, 0xDB, 0x8A};
   g.insert(g.end(), rest, rest + 12);
   return g;
 }
@@ -295,7 +295,8 @@ TEST(AudioTokens, ExhaustiveInverseFor8And16Bits) {
       const std::size_t patterns = std::size_t{1} << (8 * bytes);
       Bytes samples(patterns * bytes);
       for (std::size_t v = 0; v < patterns; ++v) {
-        for (int k = 0; k < bytes; ++k) samples[v * bytes + k] = static_cast<std::uint8_t>(v >> (8 * k));
+        for (int k = 0; k < bytes; ++k)
+          samples[v * bytes + k] = static_cast<std::uint8_t>(v >> (8 * k));
       }
       Bytes tokens(samples.size()), back(samples.size());
       samples_to_tokens(l, samples, tokens);
@@ -341,7 +342,8 @@ TEST(AudioWav, PlainRoundTripsAllSizesAndChannels) {
       Fmt f;
       f.channels = channels;
       f.container_bits = 8 * bytes;
-      const Bytes data = random_bytes(static_cast<std::size_t>(37 * channels * bytes), bytes + 7 * channels);
+      const Bytes data =
+          random_bytes(static_cast<std::size_t>(37 * channels * bytes), bytes + 7 * channels);
       const Bytes file = wav(f, data);
       AudioFile a;
       Bytes tokens;
@@ -364,7 +366,8 @@ TEST(AudioWav, PlainRoundTripsAllSizesAndChannels) {
 
 TEST(AudioWav, ExtraChunksPadBytesAndPartialFrames) {
   Fmt f;  // 16-bit stereo
-  const Bytes list = chunk("LIST", Bytes{'I', 'N', 'F', 'O', 'I', 'S', 'F', 'T', 3, 0, 0, 0, 'a', 'b', 0});
+  const Bytes list =
+      chunk("LIST", Bytes{'I', 'N', 'F', 'O', 'I', 'S', 'F', 'T', 3, 0, 0, 0, 'a', 'b', 0});
   const Bytes odd = chunk("odd ", Bytes{1, 2, 3});  // odd size, pad byte
   const Bytes tail = chunk("id3 ", random_bytes(21, 3));
   // 10 whole frames and 3 bytes of a partial one; odd data size, so a pad byte follows.
@@ -455,7 +458,8 @@ TEST(AudioWav, DeclinesWhatItCannotKeep) {
   // Data before fmt.
   EXPECT_TRUE(declined(riff({chunk("data", data), chunk("fmt ", fmt_body(Fmt{}))})));
   // fmt claims more bytes than the file has.
-  EXPECT_TRUE(declined(riff({chunk("fmt ", fmt_body(Fmt{}), false, 0x7FFFFFF0), chunk("data", data)})));
+  EXPECT_TRUE(
+      declined(riff({chunk("fmt ", fmt_body(Fmt{}), false, 0x7FFFFFF0), chunk("data", data)})));
   // No data chunk; no frames; not a WAV.
   EXPECT_TRUE(declined(riff({chunk("fmt ", fmt_body(Fmt{}))})));
   EXPECT_TRUE(declined(wav(Fmt{}, Bytes{1, 2, 3})));
@@ -491,8 +495,8 @@ TEST(AudioWav, StreamedSizesMeanToTheEnd) {
 
 TEST(AudioWav, EveryTruncationRoundTripsOrIsDeclined) {
   Fmt f;
-  const Bytes file = wav(f, random_bytes(42, 7), {chunk("LIST", Bytes(5, 'x'))},
-                         {chunk("cue ", Bytes(4, 0))});
+  const Bytes file =
+      wav(f, random_bytes(42, 7), {chunk("LIST", Bytes(5, 'x'))}, {chunk("cue ", Bytes(4, 0))});
   every_truncation(file);
   // A cut inside the samples still parses: the whole frames before the cut.
   AudioFile a;
@@ -525,7 +529,10 @@ TEST(AudioRf64, Ds64DataSize) {
   // 0xFFFFFFFF without a ds64 chunk is a lie.
   AudioFile b;
   Bytes tokens;
-  EXPECT_FALSE(parse(riff({chunk("fmt ", fmt_body(f)), chunk("data", random_bytes(60, 1), false, 0xFFFFFFFF)}, "RF64"), b, tokens));
+  EXPECT_FALSE(parse(
+      riff({chunk("fmt ", fmt_body(f)), chunk("data", random_bytes(60, 1), false, 0xFFFFFFFF)},
+           "RF64"),
+      b, tokens));
 }
 
 // --- AIFF / AIFC ----------------------------------------------------------------------------
@@ -535,10 +542,12 @@ TEST(AudioAiff, RoundTripsAllSizesAndChannels) {
     for (int channels : {1, 2, 6}) {
       SCOPED_TRACE(bits * 100 + channels);
       const int bytes = (bits + 7) / 8;
-      const Bytes data = random_bytes(static_cast<std::size_t>(25 * channels * bytes), bits + channels);
+      const Bytes data =
+          random_bytes(static_cast<std::size_t>(25 * channels * bytes), bits + channels);
       AudioFile a;
       Bytes tokens;
-      ASSERT_TRUE(parses_exactly(aiff(channels, bits, data, nullptr, 0, {chunk("APPL", Bytes(3, 1), true)}), &a, &tokens));
+      ASSERT_TRUE(parses_exactly(
+          aiff(channels, bits, data, nullptr, 0, {chunk("APPL", Bytes(3, 1), true)}), &a, &tokens));
       EXPECT_EQ(a.container, Container::kAiff);
       EXPECT_EQ(a.layout.bits, bits);
       EXPECT_EQ(a.layout.bytes_per_sample, bytes);
@@ -569,7 +578,8 @@ TEST(AudioAiff, AifcNoneAndSowtAndSsndOffset) {
 }
 
 TEST(AudioAiff, TruncationAndDamage) {
-  const Bytes file = aiff(2, 24, random_bytes(6 * 8 + 5, 3), "sowt", 3, {chunk("ANNO", Bytes(5, 'q'), true)});
+  const Bytes file =
+      aiff(2, 24, random_bytes(6 * 8 + 5, 3), "sowt", 3, {chunk("ANNO", Bytes(5, 'q'), true)});
   every_truncation(file);
   random_damage(file, 9, 2000);
 }
@@ -599,7 +609,8 @@ TEST(AudioW64, RoundTripsTruncationAndDamage) {
     f.channels = 2;
     f.container_bits = 8 * bytes;
     AudioFile a;
-    ASSERT_TRUE(parses_exactly(w64(f, random_bytes(static_cast<std::size_t>(2 * bytes * 21 + 1), bytes)), &a));
+    ASSERT_TRUE(parses_exactly(
+        w64(f, random_bytes(static_cast<std::size_t>(2 * bytes * 21 + 1), bytes)), &a));
     EXPECT_EQ(a.container, Container::kW64);
     EXPECT_EQ(a.frames, 21u);
     EXPECT_EQ(a.layout.is_unsigned, bytes == 1);
@@ -679,7 +690,9 @@ Bytes make_flac(int channels, int bits, const std::vector<int>& samples, int rat
   SF_INFO info{};
   info.samplerate = rate;
   info.channels = channels;
-  info.format = SF_FORMAT_FLAC | (bits == 8 ? SF_FORMAT_PCM_S8 : bits == 16 ? SF_FORMAT_PCM_16 : SF_FORMAT_PCM_24);
+  info.format = SF_FORMAT_FLAC | (bits == 8    ? SF_FORMAT_PCM_S8
+                                  : bits == 16 ? SF_FORMAT_PCM_16
+                                               : SF_FORMAT_PCM_24);
   SNDFILE* sf = sf_open(path.c_str(), SFM_WRITE, &info);
   EXPECT_NE(sf, nullptr);
   if (sf == nullptr) return {};
@@ -703,7 +716,8 @@ TEST(AudioFlac, SampleExactAsFlacAndAsWav) {
   for (int bits : {8, 16, 24}) {
     for (int channels : {1, 2, 6}) {
       SCOPED_TRACE(bits * 100 + channels);
-      const std::vector<int> samples = walk_samples(static_cast<std::size_t>(channels) * 5000, bits, bits + channels);
+      const std::vector<int> samples =
+          walk_samples(static_cast<std::size_t>(channels) * 5000, bits, bits + channels);
       const Bytes flac = make_flac(channels, bits, samples, 22050);
       AudioFile a;
       Bytes tokens;
@@ -747,7 +761,8 @@ TEST(AudioFlac, ReferenceDecoderAcceptsTheRebuiltFlac) {
   ASSERT_TRUE(rebuild(a, tokens, FlacOutput::kFlac, file).is_ok());
   const auto dir = std::filesystem::path(testing::TempDir());
   const auto flac_path = dir / "lmpack_audio_rebuilt.flac", wav_path = dir / "lmpack_audio_ref.wav";
-  std::ofstream(flac_path, std::ios::binary).write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+  std::ofstream(flac_path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
   const std::string cmd = "flac -s -f -d -o " + wav_path.string() + " " + flac_path.string();
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   Bytes wav_tokens;
@@ -765,12 +780,15 @@ TEST(AudioFlac, DamagedOrTruncatedStreamsAreDeclinedNotMisread) {
   AudioFile a;
   Bytes tokens;
   for (std::size_t cut : {flac.size() - 1, flac.size() / 2, std::size_t{100}, std::size_t{41}}) {
-    EXPECT_FALSE(parse(Bytes(flac.begin(), flac.begin() + static_cast<std::ptrdiff_t>(cut)), a, tokens)) << cut;
+    EXPECT_FALSE(
+        parse(Bytes(flac.begin(), flac.begin() + static_cast<std::ptrdiff_t>(cut)), a, tokens))
+        << cut;
   }
   std::uint64_t seed = 21;
   for (int r = 0; r < 40; ++r) {
     Bytes f = flac;
-    f[100 + next_random(seed) % (f.size() - 100)] ^= static_cast<std::uint8_t>(1 + next_random(seed) % 255);
+    f[100 + next_random(seed) % (f.size() - 100)] ^=
+        static_cast<std::uint8_t>(1 + next_random(seed) % 255);
     if (parse(f, a, tokens)) {
       EXPECT_EQ(tokens, expect) << r;  // MD5 or CRC must catch a change
     }
@@ -813,20 +831,20 @@ TEST(AudioParams, BadFieldsRejected) {
     AudioFile b;
     return deserialize(p, b).code() == ErrorCode::kCorrupt;
   };
-  EXPECT_TRUE(rejected(0, 2));     // version
-  EXPECT_TRUE(rejected(1, 0));     // container
+  EXPECT_TRUE(rejected(0, 2));  // version
+  EXPECT_TRUE(rejected(1, 0));  // container
   EXPECT_TRUE(rejected(1, 7));
-  EXPECT_TRUE(rejected(2, 0));     // channels
+  EXPECT_TRUE(rejected(2, 0));  // channels
   EXPECT_TRUE(rejected(2, 65));
-  EXPECT_TRUE(rejected(3, 0));     // bytes per sample
+  EXPECT_TRUE(rejected(3, 0));  // bytes per sample
   EXPECT_TRUE(rejected(3, 5));
-  EXPECT_TRUE(rejected(4, 0));     // bits
+  EXPECT_TRUE(rejected(4, 0));  // bits
   EXPECT_TRUE(rejected(4, 17));
-  EXPECT_TRUE(rejected(5, 1));     // big-endian WAV
-  EXPECT_TRUE(rejected(5, 4));     // unknown flag
-  EXPECT_TRUE(rejected(5 + 1 + 4 + 7, 0xFF));  // frame count beyond 2^56 bytes
+  EXPECT_TRUE(rejected(5, 1));                     // big-endian WAV
+  EXPECT_TRUE(rejected(5, 4));                     // unknown flag
+  EXPECT_TRUE(rejected(5 + 1 + 4 + 7, 0xFF));      // frame count beyond 2^56 bytes
   EXPECT_TRUE(rejected(5 + 1 + 4 + 8 + 7, 0x01));  // prefix length past the end
-  for (int i = 0; i < 8; ++i) {  // zero frames
+  for (int i = 0; i < 8; ++i) {                    // zero frames
     Bytes p = good;
     std::fill_n(p.begin() + 10, 8, 0);
     AudioFile b;
@@ -868,7 +886,8 @@ TEST(AudioDescribe, OneLine) {
   a.container = Container::kFlac;
   a.layout = PcmLayout{2, 3, 24, false, false, 96000};
   a.frames = 5;
-  EXPECT_EQ(describe(a), "FLAC (decodes to FLAC or WAV, sample-exact), 24-bit PCM, 2 ch, 96000 Hz, 5 frames");
+  EXPECT_EQ(describe(a),
+            "FLAC (decodes to FLAC or WAV, sample-exact), 24-bit PCM, 2 ch, 96000 Hz, 5 frames");
   EXPECT_STREQ(container_name(Container::kCaf), "CAF");
 }
 

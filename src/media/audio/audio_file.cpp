@@ -91,8 +91,8 @@ bool parse(std::span<const std::uint8_t> file, AudioFile& audio,
     return false;
   }
   if (parsed.container != Container::kFlac) {
-    const std::size_t size =
-        static_cast<std::size_t>(parsed.frames) * static_cast<std::size_t>(parsed.layout.frame_bytes());
+    const std::size_t size = static_cast<std::size_t>(parsed.frames) *
+                             static_cast<std::size_t>(parsed.layout.frame_bytes());
     tokens.resize(size);
     samples_to_tokens(parsed.layout, file.subspan(parsed.prefix.size(), size), tokens);
   }
@@ -100,8 +100,8 @@ bool parse(std::span<const std::uint8_t> file, AudioFile& audio,
   return true;
 }
 
-Status rebuild(const AudioFile& audio, std::span<const std::uint8_t> tokens,
-               FlacOutput flac_output, std::vector<std::uint8_t>& file) {
+Status rebuild(const AudioFile& audio, std::span<const std::uint8_t> tokens, FlacOutput flac_output,
+               std::vector<std::uint8_t>& file) {
   file.clear();
   const PcmLayout& l = audio.layout;
   if (l.channels < 1 || l.bytes_per_sample < 1 || l.bytes_per_sample > 4 ||

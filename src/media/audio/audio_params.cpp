@@ -62,7 +62,8 @@ Status deserialize(std::span<const std::uint8_t> params, AudioFile& audio) {
   if (version != kVersion) return corrupt("unknown version " + std::to_string(version));
   AudioFile a;
   const auto container = get(params, pos, 1);
-  if (container < 1 || container > 6) return corrupt("unknown container " + std::to_string(container));
+  if (container < 1 || container > 6)
+    return corrupt("unknown container " + std::to_string(container));
   a.container = static_cast<Container>(container);
   a.layout.channels = static_cast<int>(get(params, pos, 1));
   a.layout.bytes_per_sample = static_cast<int>(get(params, pos, 1));
@@ -78,7 +79,8 @@ Status deserialize(std::span<const std::uint8_t> params, AudioFile& audio) {
   if (l.bits < 1 || l.bits > 8 * l.bytes_per_sample) return corrupt("bad bit depth");
   if (flags > 3) return corrupt("unknown flags");
   if (!layout_fits_container(a.container, l)) return corrupt("layout does not fit the container");
-  if (a.frames == 0 || a.frames > (std::uint64_t{1} << 56) / static_cast<std::uint64_t>(l.frame_bytes())) {
+  if (a.frames == 0 ||
+      a.frames > (std::uint64_t{1} << 56) / static_cast<std::uint64_t>(l.frame_bytes())) {
     return corrupt("bad frame count");
   }
 

@@ -12,8 +12,7 @@ const std::uint8_t kPcmSubformat[16] = {0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10
 
 // The speaker positions FLAC assigns to 1..8 channels (FLAC format spec, "channel assignment").
 std::uint32_t channel_mask(int channels) {
-  static const std::uint32_t kMasks[9] = {0,     0x4,   0x3,   0x7,  0x33,
-                                          0x37,  0x3F,  0x70F, 0x63F};
+  static const std::uint32_t kMasks[9] = {0, 0x4, 0x3, 0x7, 0x33, 0x37, 0x3F, 0x70F, 0x63F};
   return channels <= 8 ? kMasks[channels] : 0;
 }
 

@@ -108,8 +108,8 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
 
   audio = AudioFile{};
   audio.container = Container::kFlac;
-  audio.layout = PcmLayout{info.channels, bytes, bits, false, false,
-                           static_cast<std::uint32_t>(info.samplerate)};
+  audio.layout = PcmLayout{info.channels, bytes, bits,
+                           false,         false, static_cast<std::uint32_t>(info.samplerate)};
   if (!flac_can_encode(audio.layout)) return false;
   tokens.clear();  // grown as frames arrive: the header's frame count is not trusted yet
 
@@ -187,7 +187,8 @@ Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
   }
   const int rc = sf_close(sf.sf);
   sf.sf = nullptr;
-  if (rc != 0) return {ErrorCode::kCorrupt, std::string("audio: FLAC encoder: ") + sf_error_number(rc)};
+  if (rc != 0)
+    return {ErrorCode::kCorrupt, std::string("audio: FLAC encoder: ") + sf_error_number(rc)};
   return Status::ok();
 }
 

@@ -75,19 +75,16 @@ class AudioCodec final : public BlockCodec {
     FramePredictor predictor(channels_, coded_bits, config_.predictor);
     ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
     coder::BinaryEncoder encoder(out);
-    for (std::size_t f = 0; f < frames; ++f) {
-      for (int c = 0; c < channels_; ++c) {
-        // A constant channel is left out; its history stays zero on both sides.
-        if (info[c].constant) continue;
-        const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
-        const std::int64_t r = s - predictor.predict(c);
-        // Orienting the residual by the rounding direction turns the rounding's bias into a
-        // sign preference the residual coder learns.
-        residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
-        predictor.update(c, s);
-      }
-      if ((f + 1) % kProgressEveryFrames == 0 && progress) progress((f + 1) * frame_bytes);
-    }
+    for_each_sample(frames, progress, [&](int c, std::size_t f) {
+      // A constant channel is left out; its history stays zero on both sides.
+      if (info[c].constant) return;
+      const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
+      const std::int64_t r = s - predictor.predict(c);
+      // Orienting the residual by the rounding direction turns the rounding's bias into a
+      // sign preference the residual coder learns.
+      residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
+      predictor.update(c, s);
+    });
     encoder.finish();
   }
 
@@ -126,28 +123,41 @@ class AudioCodec final : public BlockCodec {
     FramePredictor predictor(channels_, coded_bits, config_.predictor);
     ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
     coder::BinaryDecoder decoder(payload.subspan(std::min(pos, payload.size())));
-    for (std::size_t f = 0; f < frames; ++f) {
-      for (int c = 0; c < channels_; ++c) {
-        const ChannelInfo& ci = info[c];
-        if (ci.constant) continue;
-        const std::int64_t p = predictor.predict(c);
-        // Clamping keeps a corrupt stream's samples (and so the predictor) in range.
-        const int cbits = bits - ci.shift;
-        const std::int64_t lo = -(std::int64_t{1} << (cbits - 1));
-        const std::int64_t hi = (std::int64_t{1} << (cbits - 1)) - 1;
-        const std::int64_t coded = residuals.decode(decoder, c);
-        const std::int64_t r = predictor.rounded_up(c) ? 0 - coded : coded;
-        const std::int64_t s = std::clamp(p + r, lo, hi);
-        predictor.update(c, s);
-        const std::uint64_t shifted = static_cast<std::uint64_t>(s) << ci.shift;
-        sample_to_token(static_cast<std::int64_t>(shifted),
-                        out.data() + (f * channels_ + c) * bytes_);
-      }
-      if ((f + 1) % kProgressEveryFrames == 0 && progress) progress((f + 1) * frame_bytes);
-    }
+    for_each_sample(frames, progress, [&](int c, std::size_t f) {
+      const ChannelInfo& ci = info[c];
+      if (ci.constant) return;
+      const std::int64_t p = predictor.predict(c);
+      // Clamping keeps a corrupt stream's samples (and so the predictor) in range.
+      const int cbits = bits - ci.shift;
+      const std::int64_t lo = -(std::int64_t{1} << (cbits - 1));
+      const std::int64_t hi = (std::int64_t{1} << (cbits - 1)) - 1;
+      const std::int64_t coded = residuals.decode(decoder, c);
+      const std::int64_t r = predictor.rounded_up(c) ? 0 - coded : coded;
+      const std::int64_t s = std::clamp(p + r, lo, hi);
+      predictor.update(c, s);
+      const std::uint64_t shifted = static_cast<std::uint64_t>(s) << ci.shift;
+      sample_to_token(static_cast<std::int64_t>(shifted), out.data() + (f * channels_ + c) * bytes_);
+    });
   }
 
  private:
+  // The coding order: frame by frame, channel 0 running `lead` frames ahead of the others so
+  // that they can regress on its near future.
+  template <typename Fn>
+  void for_each_sample(std::size_t frames, const BlockProgress& progress, Fn&& fn) const {
+    const std::size_t lead = channels_ > 1 ? static_cast<std::size_t>(config_.lead) : 0;
+    const std::size_t frame_bytes = static_cast<std::size_t>(channels_) * bytes_;
+    for (std::size_t step = 0; step < frames + lead; ++step) {
+      if (step < frames) fn(0, step);
+      if (step >= lead) {
+        for (int c = 1; c < channels_; ++c) fn(c, step - lead);
+      }
+      if ((step + 1) % kProgressEveryFrames == 0 && progress && step + 1 <= frames) {
+        progress((step + 1) * frame_bytes);
+      }
+    }
+  }
+
   // Offset-binary, most significant byte first -> signed value.
   std::int64_t token_to_sample(const std::uint8_t* t) const {
     std::uint64_t v = 0;
@@ -222,8 +232,8 @@ using params_io::put;
 
 constexpr std::uint8_t kParamsVersion = 1;
 // u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
-// 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength.
-constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
+// u8 ols_irls, u8 lead, 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength.
+constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
 
 void put_f64(std::vector<std::uint8_t>& out, double v) {
   put(out, std::bit_cast<std::uint64_t>(v), 8);
@@ -310,6 +320,8 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   put(out, p.ols_interval, 2);
   put_f64(out, p.ols_lambda);
   put_f64(out, p.ols_delta);
+  put(out, p.ols_irls, 1);
+  put(out, a.lead, 1);
   for (int k = 0; k < kNlmsStages; ++k) {
     put(out, p.nlms_orders[k], 2);
     put_f64(out, p.nlms_rates[k]);
@@ -339,9 +351,11 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   p.ols_interval = static_cast<int>(get(bytes, pos, 2));
   p.ols_lambda = get_f64(bytes, pos);
   p.ols_delta = get_f64(bytes, pos);
+  p.ols_irls = static_cast<int>(get(bytes, pos, 1));
+  c.lead = static_cast<int>(get(bytes, pos, 1));
   bool ok = p.ols_order <= kMaxOlsOrder && p.ols_cross <= kMaxOlsOrder && p.ols_interval >= 1 &&
             p.ols_interval <= 4096 && in_range(p.ols_lambda, 0.5, 1.0) &&
-            in_range(p.ols_delta, 0.0, 1.0);
+            in_range(p.ols_delta, 0.0, 1.0) && p.ols_irls <= 3 && c.lead <= kMaxLead;
   for (int k = 0; k < kNlmsStages; ++k) {
     p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
     p.nlms_rates[k] = get_f64(bytes, pos);

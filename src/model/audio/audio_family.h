@@ -18,7 +18,12 @@ const ModelFamily& audio_family();
 struct AudioConfig {
   PredictorConfig predictor;
   int residual_strength = 1;  // ResidualCoderConfig::strength
+  // Channel 0 is coded this many frames ahead of the others, which then see its near future
+  // through the predictor's cross-channel taps (as Sac's second channel does).
+  int lead = 0;
 };
+
+inline constexpr int kMaxLead = 32;
 
 AudioConfig audio_config_for_level(int level);
 std::vector<std::uint8_t> serialize(const AudioConfig& config);

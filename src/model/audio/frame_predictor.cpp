@@ -38,7 +38,7 @@ constexpr double kBiasRate = 0.004;
 struct Channel {
   Channel(const PredictorConfig& c, int cross)
       : history(std::max(c.ols_order, c.ols_cross) + 1),
-        ols(c.ols_order + cross, c.ols_lambda, c.ols_delta, c.ols_interval),
+        ols(c.ols_order + cross, c.ols_lambda, c.ols_delta, c.ols_interval, c.ols_irls),
         inputs(static_cast<std::size_t>(c.ols_order + cross), 0.0) {
     for (int k = 0; k < kNlmsStages; ++k) {
       if (c.nlms_orders[k] > 0)

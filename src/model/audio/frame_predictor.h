@@ -24,6 +24,7 @@ struct PredictorConfig {
   int ols_interval = 16;      // samples between Cholesky solves
   double ols_lambda = 0.998;  // forgetting factor of the covariance estimate
   double ols_delta = 0.000001;  // ridge, relative to each input's power
+  int ols_irls = 0;  // 0 = least squares, 1..3 = reweighted towards least absolute error
   int nlms_orders[kNlmsStages] = {256, 32, 16};  // cascade stages on the OLS residual (0 = off)
   double nlms_rates[kNlmsStages] = {0.002, 0.005, 0.01};
   int nlms_ada = 0;  // bit k: stage k steps per tap by its gradient's RMS (LMS-ADA) not NLMS
@@ -44,8 +45,11 @@ class FramePredictor {
   FramePredictor(const FramePredictor&) = delete;
   FramePredictor& operator=(const FramePredictor&) = delete;
 
-  // Prediction of channel `ch` of the current frame, clamped to the sample range. Channels are
-  // visited in order 0..channels-1 within a frame: predict(ch), then update(ch, actual).
+  // Prediction of channel `ch`'s next sample, clamped to the sample range: predict(ch), then
+  // update(ch, actual). The cross-channel taps read the reference channel's newest samples,
+  // whatever they are: visited frame by frame in order 0..channels-1, channel c > 0 sees channel
+  // c-1's sample of the same frame; if the caller runs channel 0 some frames ahead (the codec's
+  // `lead`), channel 1 also sees channel 0's near future.
   std::int64_t predict(int ch);
   void update(int ch, std::int64_t sample);
 

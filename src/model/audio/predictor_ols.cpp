@@ -4,13 +4,14 @@
 
 namespace lmpack::model::audio {
 
-Ols::Ols(int n, double lambda, double delta, int interval)
+Ols::Ols(int n, double lambda, double delta, int interval, int irls)
     : n_(n),
       lambda_(lambda),
       alpha_(1.0 - lambda),
       delta_(delta),
       interval_(interval < 1 ? 1 : interval),
       countdown_(interval_),
+      irls_(irls),
       x_(n, 0.0),
       w_(n, 0.0),
       r_(static_cast<std::size_t>(n) * n, 0.0),
@@ -24,15 +25,27 @@ double Ols::predict(const double* x) {
     x_[i] = x[i];
     sum += w_[i] * x[i];
   }
+  prediction_ = sum;
   return sum;
 }
 
 void Ols::update(double target) {
   const double* x = x_.data();
+  double weight = alpha_;
+  if (irls_ > 0) {
+    const double e = target - prediction_;
+    error_sum_ = 0.6 * error_sum_ + (e < 0 ? -e : e);
+    const double m = error_sum_ + 2.0;
+    // m^-p from square roots only (no libm pow).
+    const double r2 = std::sqrt(m);
+    const double r4 = std::sqrt(r2);
+    const double mp = irls_ == 1 ? r2 : (irls_ == 2 ? r2 * r4 : m);
+    weight = alpha_ / mp;
+  }
   for (int i = 0; i < n_; ++i) {
     // Elementwise, so vectorising it does not change a single rounding.
     double* row = r_.data() + static_cast<std::size_t>(i) * n_;
-    const double xi = alpha_ * x[i];
+    const double xi = weight * x[i];
     for (int j = i; j < n_; ++j) row[j] = lambda_ * row[j] + xi * x[j];
     b_[i] = lambda_ * b_[i] + xi * target;
   }

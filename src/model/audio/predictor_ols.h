@@ -10,8 +10,11 @@ namespace lmpack::model::audio {
 
 class Ols {
  public:
-  // n inputs; lambda: forgetting factor; delta: ridge relative to each input's power.
-  Ols(int n, double lambda, double delta, int interval);
+  // n inputs; lambda: forgetting factor; delta: ridge relative to each input's power;
+  // irls: 0 = plain least squares, 1..3 = weight each sample by (recent |error| + 2)^-p with
+  // p = 0.5, 0.75, 1 (a step of iteratively reweighted least squares towards least absolute
+  // error, which is closer to what the coder pays than squared error is).
+  Ols(int n, double lambda, double delta, int interval, int irls = 0);
 
   // Prediction from the input vector `x` (n values), remembered for update().
   double predict(const double* x);
@@ -27,6 +30,9 @@ class Ols {
   double delta_;
   int interval_;
   int countdown_;
+  int irls_;
+  double error_sum_ = 0.0;
+  double prediction_ = 0.0;
   std::vector<double> x_;     // [n]
   std::vector<double> w_;     // [n]
   std::vector<double> r_;     // [n, n], upper triangle used

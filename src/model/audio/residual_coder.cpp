@@ -115,10 +115,10 @@ struct StrengthSpec {
 // Without hints, kFrac and kHintMag reduce to kMed.
 constexpr StrengthSpec kSpecs[3] = {
     {1, {kCrossOct}, {255}},
-    {3, {kCross, kFrac, kFast}, {255, 255, 60}},
+    {3, {kCross, kFrac, kFast}, {255, 8, 60}},
     {9,
      {kCross, kFrac, kFast, kHintMag, kDelta, kOwn, kCrossFast, kCross, kFrac},
-     {1023, 1023, 60, 255, 255, 255, 60, 8, 8}},
+     {1023, 1023, 60, 255, 255, 255, 60, 4, 4}},
 };
 constexpr int kInputs1 = 4;  // 3 counters + bias
 constexpr int kSets2 = 9;
