@@ -179,18 +179,31 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
   }
   if (files > 1) {
     auto sums = totals(rows);
+    // A ratio of totals means something only over the same files: flac and wavpack run on the
+    // audio files alone, and a codec that failed somewhere sums fewer files.
+    auto files_of = [&](const std::string& codec) {
+      std::vector<std::string> names;
+      for (const auto& m : rows) {
+        if (m.codec == codec && m.ok) names.push_back(m.file);
+      }
+      return names;
+    };
     std::optional<std::uint64_t> xz_total, flac_total;
+    std::vector<std::string> xz_files, flac_files;
     for (const auto& s : sums) {
-      if (s.family == "xz" && s.error.empty()) xz_total = s.compressed_size;
-      // flac runs on the audio files only: its total compares with lmpack's on the same files
-      // only when every file was audio.
-      if (s.family == "flac" && s.error.empty() && s.audio_samples > 0) {
+      if (s.family == "xz" && s.error.empty()) {
+        xz_total = s.compressed_size;
+        xz_files = files_of(s.codec);
+      }
+      if (s.family == "flac" && s.error.empty()) {
         flac_total = s.compressed_size;
+        flac_files = files_of(s.codec);
       }
     }
     for (const auto& s : sums) {
-      std::optional<std::uint64_t> flac_ref = s.audio_samples > 0 ? flac_total : std::nullopt;
-      lines.push_back(table_cells(s, xz_total, flac_ref, audio));
+      const auto files = files_of(s.codec);
+      lines.push_back(table_cells(s, files == xz_files ? xz_total : std::nullopt,
+                                  files == flac_files ? flac_total : std::nullopt, audio));
     }
   }
 
@@ -198,6 +211,7 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
   for (const auto& cells : lines) {
     for (std::size_t i = 0; i < cells.size() && i < columns; ++i) {
       if (widths.size() <= i) widths.push_back(0);
+      if (cells[i].rfind("FAILED", 0) == 0) continue;  // runs on past the columns
       widths[i] = std::max(widths[i], cells[i].size());
     }
   }

@@ -170,6 +170,15 @@ expect_stderr_contains "tone.wav: note: 16-bit audio, --bits 16 skips it (only r
 expect_stderr_contains "--bits 24 skips it"
 if grep -qE '^tone.wav@' "$WORK/out"; then fail "no reduced copy expected: $(cat "$WORK/out")"; fi
 
+# A FLAC input: lmpack may give back a new FLAC file of the same samples, which passes; flac and
+# wavpack do not run on it.
+if [[ " ${audio_peers[*]} " == *" flac "* ]]; then
+  flac -s -8 -o tone.flac tone.wav
+  run 0 "$LMPACK" bench -q --levels 1 --peers flac,wavpack tone.flac
+  grep -qE '^tone.flac +lmpack -1 +[0-9]+ ' "$WORK/out" || fail "no lmpack row for FLAC input"
+  if grep -qE '^tone.flac +(flac|wavpack)' "$WORK/out"; then fail "audio peer ran on FLAC"; fi
+fi
+
 # An audio peer that changes a sample is a mismatch, as for the byte compressors.
 if [[ " ${audio_peers[*]} " == *" flac "* ]]; then
   cat >fakebin/flac <<'SH'

@@ -67,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::uint8_t> again_tokens;
     require(parse(file, again, again_tokens));
     require(again_tokens == tokens);
+    if (out == FlacOutput::kFlac) require(again.prefix == audio.prefix);  // tags kept
     require(again.layout.channels == audio.layout.channels &&
             again.layout.bits == audio.layout.bits &&
             again.layout.sample_rate == audio.layout.sample_rate);

@@ -727,7 +727,9 @@ TEST(AudioFlac, SampleExactAsFlacAndAsWav) {
       EXPECT_EQ(a.layout.bits, bits);
       EXPECT_EQ(a.layout.sample_rate, 22050u);
       EXPECT_EQ(a.frames, 5000u);
-      EXPECT_TRUE(a.prefix.empty() && a.suffix.empty());
+      ASSERT_FALSE(a.prefix.empty());  // libFLAC's vorbis comment (vendor string) is kept
+      EXPECT_EQ(a.prefix[0], 4);
+      EXPECT_TRUE(a.suffix.empty());
       ASSERT_EQ(tokens, expected_tokens(samples, bits));
 
       AudioFile b;
@@ -749,6 +751,69 @@ TEST(AudioFlac, SampleExactAsFlacAndAsWav) {
         }
       }
     }
+  }
+}
+
+TEST(AudioFlac, TagsAndPicturesSurviveAsFlac) {
+  // libsndfile writes tags as a VORBIS_COMMENT; add an APPLICATION block and PADDING by hand.
+  const std::vector<int> samples = walk_samples(2 * 3000, 16, 4);
+  const auto path = std::filesystem::path(testing::TempDir()) / "lmpack_audio_tags.flac";
+  SF_INFO info{};
+  info.samplerate = 44100;
+  info.channels = 2;
+  info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  SNDFILE* sf = sf_open(path.c_str(), SFM_WRITE, &info);
+  ASSERT_NE(sf, nullptr);
+  sf_set_string(sf, SF_STR_TITLE, "Trilobyte");
+  sf_set_string(sf, SF_STR_ARTIST, "lmpack");
+  sf_writef_int(sf, samples.data(), 3000);
+  sf_close(sf);
+  Bytes flac = read_file(path);
+  ASSERT_GT(flac.size(), 42u);
+  flac[4] &= 0x7F;  // STREAMINFO is no longer the last block
+  Bytes extra = {2, 0, 0, 5, 'l', 'm', 'p', 'k', '!', 0x81, 0, 0, 3, 0, 0, 0};  // APPLICATION, PADDING
+  std::size_t last = 4;  // clear the last flag of the final block, then insert ours after it
+  for (std::size_t p = 4;;) {
+    last = p;
+    if (flac[p] & 0x80) break;
+    p += 4 + ((flac[p + 1] << 16) | (flac[p + 2] << 8) | flac[p + 3]);
+  }
+  flac[last] &= 0x7F;
+  const std::size_t frames_at =
+      last + 4 + ((flac[last + 1] << 16) | (flac[last + 2] << 8) | flac[last + 3]);
+  flac.insert(flac.begin() + static_cast<std::ptrdiff_t>(frames_at), extra.begin(), extra.end());
+
+  AudioFile a;
+  Bytes tokens;
+  ASSERT_TRUE(parse(flac, a, tokens));
+  EXPECT_EQ(tokens, expected_tokens(samples, 16));
+  ASSERT_FALSE(a.prefix.empty());
+  EXPECT_EQ(a.prefix.back(), '!');  // the application block; padding dropped
+  AudioFile b;
+  ASSERT_TRUE(deserialize(serialize(a), b).is_ok());
+  Bytes rebuilt;
+  ASSERT_TRUE(rebuild(b, tokens, FlacOutput::kFlac, rebuilt).is_ok());
+  AudioFile c;
+  Bytes again;
+  ASSERT_TRUE(parse(rebuilt, c, again));
+  EXPECT_EQ(again, tokens);
+  EXPECT_EQ(c.prefix, a.prefix);
+
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(rebuilt.data()),
+             static_cast<std::streamsize>(rebuilt.size()));
+  sf = sf_open(path.c_str(), SFM_READ, &info);
+  ASSERT_NE(sf, nullptr);
+  const char* title = sf_get_string(sf, SF_STR_TITLE);
+  EXPECT_STREQ(title != nullptr ? title : "", "Trilobyte");
+  sf_close(sf);
+  std::filesystem::remove(path);
+
+  // Params whose FLAC prefix is not a clean block sequence are corrupt.
+  for (Bytes bad : {Bytes{4, 0, 0}, Bytes{0x84, 0, 0, 0}, Bytes{1, 0, 0, 0}, Bytes{3, 0, 0, 0},
+                    Bytes{0, 0, 0, 0}, Bytes{4, 0, 0, 2, 1}}) {
+    b.prefix = bad;
+    EXPECT_EQ(deserialize(serialize(b), c).code(), ErrorCode::kCorrupt);
   }
 }
 

@@ -35,7 +35,9 @@ struct PcmLayout {
 
 // A parsed audio file. For the parsed containers the original file is exactly
 // prefix + (frames * frame_bytes bytes of sample data) + suffix.
-// For FLAC, prefix and suffix are empty and the samples come from the decoder.
+// For FLAC the samples come from the decoder, suffix is empty, and prefix holds the metadata
+// blocks worth keeping (tags, pictures, cue sheet, application data: all but STREAMINFO,
+// SEEKTABLE and PADDING), which a rebuilt FLAC carries again.
 struct AudioFile {
   Container container = Container::kWav;
   PcmLayout layout;

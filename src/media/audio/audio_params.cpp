@@ -2,7 +2,9 @@
 //   u8 version (1), u8 container, u8 channels, u8 bytes_per_sample, u8 bits,
 //   u8 flags (bit 0 big-endian, bit 1 unsigned), u32 sample_rate, u64 frames,
 //   u64 prefix length, prefix bytes, u64 suffix length, suffix bytes.
-// Nothing may follow. Every field has one valid encoding, so serialize(deserialize(p)) == p.
+// Nothing may follow. For FLAC, the suffix is empty and the prefix is a sequence of FLAC
+// metadata blocks (see flac_codec.h), each with its last-block flag clear. Every field has one
+// valid encoding, so serialize(deserialize(p)) == p.
 #include "media/audio/audio_file.h"
 #include "media/audio/flac_codec.h"
 #include "model/params_io.h"
@@ -92,8 +94,9 @@ Status deserialize(std::span<const std::uint8_t> params, AudioFile& audio) {
   const std::uint64_t suffix_size = get(params, pos, 8);
   if (suffix_size != params.size() - pos) return corrupt("suffix length does not match the size");
   a.suffix.assign(params.begin() + static_cast<std::ptrdiff_t>(pos), params.end());
-  if (a.container == Container::kFlac && (!a.prefix.empty() || !a.suffix.empty())) {
-    return corrupt("FLAC carries no side bytes");
+  if (a.container == Container::kFlac &&
+      (!a.suffix.empty() || !detail::valid_kept_metadata(a.prefix))) {
+    return corrupt("bad FLAC metadata blocks");
   }
   audio = std::move(a);
   return Status::ok();

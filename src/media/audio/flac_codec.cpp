@@ -76,7 +76,45 @@ struct SndfileCloser {
 constexpr std::uint64_t kMaxTokens = 0xFFFFFF00u;
 constexpr std::uint64_t kMaxExpansion = 4096;
 
+constexpr int kStreamInfo = 0, kPadding = 1, kSeekTable = 3, kVorbisComment = 4, kInvalid = 127;
+
+// One metadata block: its type and all its bytes, the 4-byte header included.
+struct MetadataBlock {
+  int type;
+  std::span<const std::uint8_t> bytes;
+};
+
+// Splits the metadata blocks that follow "fLaC" (or, with `magic` false, a bare sequence of
+// blocks that must end exactly at the end). Sets `end` to the offset just past the last block.
+bool split_metadata(std::span<const std::uint8_t> file, bool magic,
+                    std::vector<MetadataBlock>& blocks, std::size_t& end) {
+  blocks.clear();
+  std::size_t pos = magic ? 4 : 0;
+  while (!(magic && !blocks.empty() && (blocks.back().bytes[0] & 0x80) != 0)) {
+    if (!magic && pos == file.size()) break;
+    if (file.size() - pos < 4) return false;
+    const int type = file[pos] & 0x7F;
+    const std::size_t length = static_cast<std::size_t>(read_be(file, pos + 1, 3));
+    if (type == kInvalid || length > file.size() - pos - 4) return false;
+    blocks.push_back({type, file.subspan(pos, 4 + length)});
+    pos += 4 + length;
+  }
+  end = pos;
+  return true;
+}
+
+bool kept_type(int type) { return type != kStreamInfo && type != kSeekTable && type != kPadding; }
+
 }  // namespace
+
+bool valid_kept_metadata(std::span<const std::uint8_t> blocks) {
+  std::vector<MetadataBlock> split;
+  std::size_t end = 0;
+  if (!split_metadata(blocks, false, split, end)) return false;
+  return std::all_of(split.begin(), split.end(), [](const MetadataBlock& b) {
+    return kept_type(b.type) && (b.bytes[0] & 0x80) == 0;
+  });
+}
 
 bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
                  std::vector<std::uint8_t>& tokens) {
@@ -111,6 +149,15 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
   audio.layout = PcmLayout{info.channels, bytes, bits,
                            false,         false, static_cast<std::uint32_t>(info.samplerate)};
   if (!flac_can_encode(audio.layout)) return false;
+  std::vector<MetadataBlock> blocks;
+  std::size_t metadata_end = 0;
+  if (!split_metadata(file, true, blocks, metadata_end)) return false;
+  for (std::size_t i = 1; i < blocks.size(); ++i) {
+    if (blocks[i].type == kStreamInfo) return false;
+    if (!kept_type(blocks[i].type)) continue;
+    audio.prefix.insert(audio.prefix.end(), blocks[i].bytes.begin(), blocks[i].bytes.end());
+    audio.prefix[audio.prefix.size() - blocks[i].bytes.size()] &= 0x7F;  // not the last block
+  }
   tokens.clear();  // grown as frames arrive: the header's frame count is not trusted yet
 
   const bool check_md5 = std::any_of(md5.begin(), md5.end(), [](std::uint8_t b) { return b; });
@@ -146,6 +193,42 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
   audio.frames = total_frames;
   return true;
 }
+
+namespace {
+
+// Rewrites a FLAC written by libsndfile to carry the kept blocks: its STREAMINFO and SEEKTABLE,
+// then the kept blocks, then its other blocks (libFLAC's vorbis comment, unless a kept one
+// replaces it), then its frames.
+Status splice_metadata(std::span<const std::uint8_t> kept, std::vector<std::uint8_t>& file) {
+  std::vector<MetadataBlock> ours, theirs;
+  std::size_t frames_at = 0, kept_end = 0;
+  const std::vector<std::uint8_t> encoded = std::move(file);
+  if (!split_metadata(encoded, true, ours, frames_at) || ours.empty() ||
+      ours[0].type != kStreamInfo || !split_metadata(kept, false, theirs, kept_end)) {
+    return {ErrorCode::kCorrupt, "audio: cannot add the FLAC metadata blocks"};
+  }
+  const bool kept_comment = std::any_of(theirs.begin(), theirs.end(), [](const MetadataBlock& b) {
+    return b.type == kVorbisComment;
+  });
+  std::vector<MetadataBlock> order = {ours[0]};
+  for (const MetadataBlock& b : ours) {
+    if (b.type == kSeekTable) order.push_back(b);
+  }
+  order.insert(order.end(), theirs.begin(), theirs.end());
+  for (const MetadataBlock& b : ours) {
+    if (kept_type(b.type) && !(kept_comment && b.type == kVorbisComment)) order.push_back(b);
+  }
+  file.assign({'f', 'L', 'a', 'C'});
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t at = file.size();
+    file.insert(file.end(), order[i].bytes.begin(), order[i].bytes.end());
+    file[at] = static_cast<std::uint8_t>((file[at] & 0x7F) | (i + 1 == order.size() ? 0x80 : 0));
+  }
+  file.insert(file.end(), encoded.begin() + static_cast<std::ptrdiff_t>(frames_at), encoded.end());
+  return Status::ok();
+}
+
+}  // namespace
 
 Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
                    std::vector<std::uint8_t>& file) {
@@ -187,6 +270,7 @@ Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
   }
   const int rc = sf_close(sf.sf);
   sf.sf = nullptr;
+  if (rc == 0 && !audio.prefix.empty()) return splice_metadata(audio.prefix, file);
   if (rc != 0)
     return {ErrorCode::kCorrupt, std::string("audio: FLAC encoder: ") + sf_error_number(rc)};
   return Status::ok();

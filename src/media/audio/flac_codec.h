@@ -20,13 +20,20 @@ inline bool flac_can_encode(const PcmLayout& l) {
          l.channels >= 1 && l.channels <= 8 && r >= 1 && r <= 655350 && (r < 65536 || r % 10 == 0);
 }
 
-// Decodes a native FLAC stream ("fLaC" at offset 0) with 8-, 16- or 24-bit samples. Declines
+// The metadata blocks a FLAC keeps across decoding (tags, pictures, cue sheets, application
+// data), verbatim with their last-block flags cleared: every block but STREAMINFO, SEEKTABLE and
+// PADDING, which describe one particular encoding. True if `blocks` is such a sequence.
+bool valid_kept_metadata(std::span<const std::uint8_t> blocks);
+
+// Decodes a native FLAC stream ("fLaC" at offset 0) with 8-, 16- or 24-bit samples; the kept
+// metadata blocks go to audio.prefix. Declines
 // (false) anything libsndfile cannot decode completely, whose sample count or MD5 signature does
 // not match its STREAMINFO, or that would decode to more than a canonical WAV can hold.
 bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
                  std::vector<std::uint8_t>& tokens);
 
-// A FLAC with the same rate, channels and bits (libFLAC at its highest compression level).
+// A FLAC with the same rate, channels and bits (libFLAC at its highest compression level),
+// carrying the kept metadata blocks (audio.prefix) after its own STREAMINFO and SEEKTABLE.
 Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
                    std::vector<std::uint8_t>& file);
 

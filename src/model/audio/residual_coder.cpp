@@ -120,7 +120,8 @@ constexpr StrengthSpec kSpecs[3] = {
      {kCross, kFrac, kFast, kHintMag, kDelta, kOwn, kCrossFast, kCross, kFrac},
      {1023, 1023, 60, 255, 255, 255, 60, 4, 4}},
 };
-constexpr int kInputs1 = 4;  // 3 counters + bias
+constexpr int kSets1 = 3;
+constexpr int kInputs1 = kSets1 + 1;  // counters + bias
 constexpr int kSets2 = 9;
 constexpr int kInputs2 = kSets2 + 1;  // counters + bias
 constexpr int kMixLr = 8;
@@ -183,7 +184,7 @@ struct ResidualCoder::Impl {
     for (Channel& c : ch) {
       for (int s = 0; s < spec.sets; ++s) c.ctr[s].assign(rows * kKindSub[spec.kinds[s]], {});
       c.sign.assign(kSignContexts, {});
-      if (strength == 1) c.mix1 = ResidualMixer<kInputs1>(kNodes, 65536 / 3, kMixLr);
+      if (strength == 1) c.mix1 = ResidualMixer<kInputs1>(kNodes, 65536 / kSets1, kMixLr);
       if (strength == 2) {
         c.mix2a = ResidualMixer<kInputs2>(kNodes, 65536 / 4, kMixLr);
         c.mix2b = ResidualMixer<kInputs2>(nq * 2, 65536 / 4, kMixLr);
@@ -200,17 +201,17 @@ struct ResidualCoder::Impl {
       bit = io.code(bit, a.p16_clamped());
       a.update(bit, spec.limits[0]);
     } else if constexpr (kS == 1) {
-      ResidualCounter* cs[3];
+      ResidualCounter* cs[kSets1];
       int x[kInputs1];
-      for (int s = 0; s < 3; ++s) {
+      for (int s = 0; s < kSets1; ++s) {
         cs[s] = &k.row[s][node];
         x[s] = st16(cs[s]->p16());
       }
-      x[3] = 256;
+      x[kSets1] = 256;
       const int st = c.mix1.mix(x, node);
       bit = io.code(bit, static_cast<std::uint32_t>(cm::squash(st)) << 4);
       c.mix1.update(x, bit);
-      for (int s = 0; s < 3; ++s) cs[s]->update(bit, spec.limits[s]);
+      for (int s = 0; s < kSets1; ++s) cs[s]->update(bit, spec.limits[s]);
     } else {
       ResidualCounter* cs[kSets2];
       int x[kInputs2];
@@ -358,6 +359,16 @@ ResidualCoder::ResidualCoder(int channels, int bits, const ResidualCoderConfig& 
     : impl_(std::make_unique<Impl>(channels, bits, config)) {}
 
 ResidualCoder::~ResidualCoder() = default;
+
+std::size_t ResidualCoder::memory_bytes(int channels, int bits, const ResidualCoderConfig& config) {
+  const int strength = clampi(config.strength, 0, 2);
+  const std::size_t rows = static_cast<std::size_t>(4 * (clampi(bits, 1, 32) + 7)) * kNodes;
+  std::size_t per_channel = kSignContexts * sizeof(ResidualCounter);
+  for (int s = 0; s < kSpecs[strength].sets; ++s)
+    per_channel += rows * kKindSub[kSpecs[strength].kinds[s]] * sizeof(ResidualCounter);
+  if (strength == 2) per_channel += rows * 33 * sizeof(std::uint16_t);  // the APM
+  return static_cast<std::size_t>(std::max(1, channels)) * per_channel;
+}
 
 void ResidualCoder::encode(coder::BinaryEncoder& enc, int channel, std::int64_t residual,
                            const ResidualHint& hint) {

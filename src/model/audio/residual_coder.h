@@ -2,11 +2,12 @@
 //
 // A residual is the difference between a sample and its integer prediction. The model keeps,
 // per channel, adaptive statistics (e.g. running magnitude estimates at several speeds) and
-// codes each residual as binary decisions (zero? sign? magnitude bucket? mantissa bits) whose
-// probabilities come from context-indexed adaptive counters, mixed and refined (SSE) in
-// integer arithmetic. The decoder repeats the encoder's updates exactly.
+// codes each residual as binary decisions (the magnitude's bit length, its top mantissa bits,
+// the sign) whose probabilities come from context-indexed adaptive counters, mixed and refined
+// (SSE) in integer arithmetic. The decoder repeats the encoder's updates exactly.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -40,6 +41,9 @@ class ResidualCoder {
   ~ResidualCoder();
   ResidualCoder(const ResidualCoder&) = delete;
   ResidualCoder& operator=(const ResidualCoder&) = delete;
+
+  // Bytes of model state a coder of this shape allocates (for the codec's memory estimate).
+  static std::size_t memory_bytes(int channels, int bits, const ResidualCoderConfig& config);
 
   // The decoder must pass the same hint as the encoder did for that residual.
   void encode(coder::BinaryEncoder& enc, int channel, std::int64_t residual,
