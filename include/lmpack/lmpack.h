@@ -67,7 +67,11 @@ struct ArchiveInfo {
   std::string model;       // e.g. "cm", or "stored" for an archive with no model
   int level = 0;           // model level the archive was made with
   std::string model_desc;  // human-readable model description, e.g. "cm level 5 (mem 96 MiB)"
+  // Bytes decompress() returns (for FLAC input: the size of its samples as PCM, since the new
+  // FLAC's size is known only once it is written).
   std::uint64_t original_size = 0;
+  // Bytes the blocks hold: the original for bytes; Trilobyte tokens (the samples) for audio.
+  std::uint64_t stream_size = 0;
   std::uint64_t archive_size = 0;
   std::uint64_t block_size = 0;
   std::uint64_t checksum = 0;  // XXH3-64 of the original, as stored in the archive

@@ -279,11 +279,10 @@ Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info) {
     const media::MediaType* m = media::find_media(a.header.media_id);
     info.media = m ? m->name : "unknown(" + std::to_string(a.header.media_id) + ")";
     engine::MediaPlan media_plan;
-    info.media_desc =
-        engine::plan_media(a.header.media_id, a.header.media_params, a.header.original_size,
-                           media_plan)
-            ? media_plan.description
-            : info.media;
+    const bool media_ok = engine::plan_media(a.header.media_id, a.header.media_params,
+                                             a.header.original_size, media_plan)
+                              .is_ok();
+    info.media_desc = media_ok ? media_plan.description : info.media;
     info.byte_exact = !media_plan.checksum_of_stream;
     const model::ModelFamily* f = model::find_family(a.header.model_id);
     if (a.header.model_id == 0) {
@@ -298,7 +297,8 @@ Status inspect(std::span<const std::uint8_t> archive, ArchiveInfo& info) {
       info.model_desc +=
           " (~" + std::to_string(f->memory(a.header.level) >> 20) + " MiB per thread)";
     }
-    info.original_size = a.header.original_size;
+    info.stream_size = a.header.original_size;
+    info.original_size = media_ok ? media_plan.file_size : a.header.original_size;
     info.archive_size = archive.size();
     info.block_size = a.header.block_size;
     info.checksum = a.checksum;

@@ -66,6 +66,7 @@ Status plan_media(std::uint8_t media_id, std::span<const std::uint8_t> params,
   if (media_id == media::kBytesId) {
     if (!params.empty()) return {ErrorCode::kCorrupt, "corrupt archive (bytes media with params)"};
     out.description = "bytes";
+    out.file_size = stream_size;
     return Status::ok();
   }
   media::audio::AudioFile audio;
@@ -77,6 +78,8 @@ Status plan_media(std::uint8_t media_id, std::span<const std::uint8_t> params,
   out.shape = audio_shape(audio.layout);
   out.checksum_of_stream = audio.container == media::audio::Container::kFlac;
   out.description = media::audio::describe(audio);
+  out.file_size = stream_size;
+  if (!out.checksum_of_stream) out.file_size += audio.prefix.size() + audio.suffix.size();
   return Status::ok();
 }
 

@@ -39,6 +39,9 @@ struct MediaPlan {
   bool audio = false;
   bool checksum_of_stream = false;  // trailer covers the decoded stream, not the rebuilt file
   std::string description;          // for -l
+  // Bytes decompress() returns: the stream for bytes; prefix + samples + suffix for the parsed
+  // audio containers; for FLAC the samples (the new FLAC's size is known only once written).
+  std::uint64_t file_size = 0;
 };
 
 Status plan_media(std::uint8_t media_id, std::span<const std::uint8_t> params,

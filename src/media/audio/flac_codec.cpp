@@ -76,7 +76,7 @@ struct SndfileCloser {
 constexpr std::uint64_t kMaxTokens = 0xFFFFFF00u;
 constexpr std::uint64_t kMaxExpansion = 4096;
 
-constexpr int kStreamInfo = 0, kPadding = 1, kSeekTable = 3, kVorbisComment = 4, kInvalid = 127;
+constexpr int kStreamInfo = 0, kPadding = 1, kSeekTable = 3, kInvalid = 127;
 
 // One metadata block: its type and all its bytes, the 4-byte header included.
 struct MetadataBlock {
@@ -196,9 +196,10 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
 
 namespace {
 
-// Rewrites a FLAC written by libsndfile to carry the kept blocks: its STREAMINFO and SEEKTABLE,
-// then the kept blocks, then its other blocks (libFLAC's vorbis comment, unless a kept one
-// replaces it), then its frames.
+// Rewrites a FLAC written by libsndfile to carry exactly the kept blocks: its STREAMINFO and
+// SEEKTABLE (seek points count from the first frame, so they stay valid), then the kept blocks
+// (libFLAC's own vorbis comment is dropped: the original's, if any, is among the kept ones), then
+// its frames. So a rebuilt FLAC parses to the same kept blocks again.
 Status splice_metadata(std::span<const std::uint8_t> kept, std::vector<std::uint8_t>& file) {
   std::vector<MetadataBlock> ours, theirs;
   std::size_t frames_at = 0, kept_end = 0;
@@ -207,17 +208,11 @@ Status splice_metadata(std::span<const std::uint8_t> kept, std::vector<std::uint
       ours[0].type != kStreamInfo || !split_metadata(kept, false, theirs, kept_end)) {
     return {ErrorCode::kCorrupt, "audio: cannot add the FLAC metadata blocks"};
   }
-  const bool kept_comment = std::any_of(theirs.begin(), theirs.end(), [](const MetadataBlock& b) {
-    return b.type == kVorbisComment;
-  });
   std::vector<MetadataBlock> order = {ours[0]};
   for (const MetadataBlock& b : ours) {
     if (b.type == kSeekTable) order.push_back(b);
   }
   order.insert(order.end(), theirs.begin(), theirs.end());
-  for (const MetadataBlock& b : ours) {
-    if (kept_type(b.type) && !(kept_comment && b.type == kVorbisComment)) order.push_back(b);
-  }
   file.assign({'f', 'L', 'a', 'C'});
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t at = file.size();
@@ -270,7 +265,7 @@ Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
   }
   const int rc = sf_close(sf.sf);
   sf.sf = nullptr;
-  if (rc == 0 && !audio.prefix.empty()) return splice_metadata(audio.prefix, file);
+  if (rc == 0) return splice_metadata(audio.prefix, file);
   if (rc != 0)
     return {ErrorCode::kCorrupt, std::string("audio: FLAC encoder: ") + sf_error_number(rc)};
   return Status::ok();

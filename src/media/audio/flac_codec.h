@@ -33,7 +33,7 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
                  std::vector<std::uint8_t>& tokens);
 
 // A FLAC with the same rate, channels and bits (libFLAC at its highest compression level),
-// carrying the kept metadata blocks (audio.prefix) after its own STREAMINFO and SEEKTABLE.
+// carrying exactly the kept metadata blocks (audio.prefix) after its own STREAMINFO and SEEKTABLE.
 Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
                    std::vector<std::uint8_t>& file);
 

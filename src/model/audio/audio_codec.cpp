@@ -136,7 +136,8 @@ class AudioCodec final : public BlockCodec {
       const std::int64_t s = std::clamp(p + r, lo, hi);
       predictor.update(c, s);
       const std::uint64_t shifted = static_cast<std::uint64_t>(s) << ci.shift;
-      sample_to_token(static_cast<std::int64_t>(shifted), out.data() + (f * channels_ + c) * bytes_);
+      sample_to_token(static_cast<std::int64_t>(shifted),
+                      out.data() + (f * channels_ + c) * bytes_);
     });
   }
 
@@ -232,8 +233,9 @@ using params_io::put;
 
 constexpr std::uint8_t kParamsVersion = 1;
 // u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
-// u8 ols_irls, u8 lead, 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength.
-constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
+// f64 ols_lambda2, u8 ols_irls, u8 lead, 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate,
+// u8 bias, u8 residual_strength.
+constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
 
 void put_f64(std::vector<std::uint8_t>& out, double v) {
   put(out, std::bit_cast<std::uint64_t>(v), 8);
@@ -250,7 +252,9 @@ bool in_range(double v, double lo, double hi) { return v >= lo && v <= hi; }
 AudioConfig audio_config_for_level(int level) {
   AudioConfig a;
   PredictorConfig& p = a.predictor;
+  p.ols_lambda = 0.998;
   p.ols_delta = 0.000001;
+  p.mix_rate = 0.0005;
   p.bias = 0;
   auto nlms = [&](int o0, int o1, int o2, double r0, double r1, double r2) {
     p.nlms_orders[0] = o0;
@@ -263,49 +267,53 @@ AudioConfig audio_config_for_level(int level) {
   // Each level adds to the one below.
   switch (level) {
     case 1:
-      p.ols_order = 8, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      p.ols_order = 8, p.ols_cross = 2, p.ols_interval = 32;
       nlms(16, 0, 0, 0.008, 0, 0);
       p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
       break;
     case 2:
-      p.ols_order = 12, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      p.ols_order = 12, p.ols_cross = 2, p.ols_interval = 32;
       nlms(32, 0, 0, 0.005, 0, 0);
       p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
       break;
     case 3:
-      p.ols_order = 16, p.ols_cross = 2, p.ols_interval = 32, p.ols_lambda = 0.998;
+      p.ols_order = 16, p.ols_cross = 2, p.ols_interval = 32;
       nlms(32, 16, 0, 0.005, 0.01, 0);
-      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      a.residual_strength = 1, p.strength = 1;
       break;
     case 4:
-      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16, p.ols_lambda = 0.998;
+      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16;
       nlms(64, 16, 0, 0.004, 0.01, 0);
-      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      a.residual_strength = 1, p.strength = 1;
       break;
-    case 5:
-      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16, p.ols_lambda = 0.998;
-      nlms(128, 16, 0, 0.003, 0.01, 0);
-      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+    case 5:  // the default: lean enough to decode well over 1 MB/s of 16-bit stereo
+      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16;
+      nlms(128, 16, 0, 0.004, 0.01, 0);
+      a.residual_strength = 1, p.strength = 1;
       break;
     case 6:
-      p.ols_order = 16, p.ols_cross = 8, p.ols_interval = 16, p.ols_lambda = 0.998;
-      nlms(256, 32, 16, 0.002, 0.005, 0.01);
-      p.mix_rate = 0.0005, a.residual_strength = 1, p.strength = 1;
+      p.ols_order = 16, p.ols_cross = 8, p.ols_interval = 16;
+      p.ols_lambda2 = 0.9995, p.ols_irls = 1;
+      nlms(256, 32, 16, 0.004, 0.005, 0.01);
+      a.residual_strength = 1, p.strength = 1;
       break;
     case 7:
-      p.ols_order = 24, p.ols_cross = 8, p.ols_interval = 8, p.ols_lambda = 0.998;
-      nlms(256, 32, 16, 0.002, 0.005, 0.01);
-      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      p.ols_order = 24, p.ols_cross = 8, p.ols_interval = 8;
+      p.ols_lambda2 = 0.9995, p.ols_irls = 1;
+      nlms(256, 32, 16, 0.004, 0.005, 0.01);
+      a.residual_strength = 2, p.strength = 2;
       break;
     case 8:
-      p.ols_order = 32, p.ols_cross = 8, p.ols_interval = 8, p.ols_lambda = 0.998;
-      nlms(256, 32, 16, 0.002, 0.005, 0.01);
-      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      p.ols_order = 32, p.ols_cross = 8, p.ols_interval = 8;
+      p.ols_lambda2 = 0.9995, p.ols_irls = 1;
+      nlms(256, 32, 16, 0.005, 0.005, 0.01);
+      a.residual_strength = 2, p.strength = 2;
       break;
     default:  // 9, the strongest (--best)
-      p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 4, p.ols_lambda = 0.998;
-      nlms(512, 32, 16, 0.002, 0.005, 0.01);
-      p.mix_rate = 0.0005, a.residual_strength = 2, p.strength = 2;
+      p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 8;
+      p.ols_lambda2 = 0.9995, p.ols_irls = 1;
+      nlms(512, 32, 16, 0.005, 0.005, 0.01);
+      a.residual_strength = 2, p.strength = 2;
       break;
   }
   return a;
@@ -320,6 +328,7 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   put(out, p.ols_interval, 2);
   put_f64(out, p.ols_lambda);
   put_f64(out, p.ols_delta);
+  put_f64(out, p.ols_lambda2);
   put(out, p.ols_irls, 1);
   put(out, a.lead, 1);
   for (int k = 0; k < kNlmsStages; ++k) {
@@ -351,11 +360,14 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   p.ols_interval = static_cast<int>(get(bytes, pos, 2));
   p.ols_lambda = get_f64(bytes, pos);
   p.ols_delta = get_f64(bytes, pos);
+  p.ols_lambda2 = get_f64(bytes, pos);
   p.ols_irls = static_cast<int>(get(bytes, pos, 1));
   c.lead = static_cast<int>(get(bytes, pos, 1));
   bool ok = p.ols_order <= kMaxOlsOrder && p.ols_cross <= kMaxOlsOrder && p.ols_interval >= 1 &&
             p.ols_interval <= 4096 && in_range(p.ols_lambda, 0.5, 1.0) &&
-            in_range(p.ols_delta, 0.0, 1.0) && p.ols_irls <= 3 && c.lead <= kMaxLead;
+            in_range(p.ols_delta, 0.0, 1.0) &&
+            (p.ols_lambda2 == 0.0 || in_range(p.ols_lambda2, 0.5, 1.0)) && p.ols_irls <= 3 &&
+            c.lead <= kMaxLead;
   for (int k = 0; k < kNlmsStages; ++k) {
     p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
     p.nlms_rates[k] = get_f64(bytes, pos);

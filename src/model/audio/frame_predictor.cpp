@@ -34,11 +34,14 @@ int sign(double v) { return v > 0.0 ? 1 : (v < 0.0 ? -1 : 0); }
 
 constexpr int kBiasContexts = 9;
 constexpr double kBiasRate = 0.004;
+constexpr double kBlendRate = 0.01;
 
 struct Channel {
   Channel(const PredictorConfig& c, int cross)
       : history(std::max(c.ols_order, c.ols_cross) + 1),
         ols(c.ols_order + cross, c.ols_lambda, c.ols_delta, c.ols_interval, c.ols_irls),
+        ols2(c.ols_lambda2 > 0.0 ? c.ols_order + cross : 0,
+             c.ols_lambda2 > 0.0 ? c.ols_lambda2 : 0.999, c.ols_delta, c.ols_interval, c.ols_irls),
         inputs(static_cast<std::size_t>(c.ols_order + cross), 0.0) {
     for (int k = 0; k < kNlmsStages; ++k) {
       if (c.nlms_orders[k] > 0)
@@ -50,6 +53,9 @@ struct Channel {
 
   History history;
   Ols ols;
+  Ols ols2;
+  double ols_a = 0.0, ols_b = 0.0;  // the two OLS predictions
+  double err_a = 1.0, err_b = 1.0;  // their running mean squared errors
   std::vector<Nlms> stages;
   std::vector<double> inputs;      // [ols_order + cross]
   std::vector<double> stage_pred;  // [stages]
@@ -108,6 +114,12 @@ std::int64_t FramePredictor::predict(int ch) {
       for (int i = 0; i < m.cross; ++i) x[order + i] = r[-1 - i];
     }
     p = c.ols.predict(x);
+    if (m.config.ols_lambda2 > 0.0) {
+      c.ols_a = p;
+      c.ols_b = c.ols2.predict(x);
+      // Inverse-variance weights.
+      p = (c.ols_a * c.err_b + c.ols_b * c.err_a) / (c.err_a + c.err_b);
+    }
   }
   c.ols_pred = p;
   double cascade = 0.0;
@@ -134,7 +146,18 @@ void FramePredictor::update(int ch, std::int64_t sample) {
   Impl& m = *impl_;
   Channel& c = m.ch[ch];
   const double s = static_cast<double>(sample);
-  if (m.config.ols_order > 0) c.ols.update(s);
+  if (m.config.ols_order > 0) {
+    c.ols.update(s);
+    if (m.config.ols_lambda2 > 0.0) {
+      c.ols2.update(s);
+      const double ea = s - c.ols_a, eb = s - c.ols_b;
+      c.err_a += kBlendRate * (ea * ea - c.err_a);
+      c.err_b += kBlendRate * (eb * eb - c.err_b);
+      // Keeps the weights defined in digital silence.
+      if (c.err_a < 1e-6) c.err_a = 1e-6;
+      if (c.err_b < 1e-6) c.err_b = 1e-6;
+    }
+  }
   double target = s - c.ols_pred;
   const double cascade_err = target - c.cascade;
   for (std::size_t k = 0; k < c.stages.size(); ++k) {

@@ -24,6 +24,9 @@ struct PredictorConfig {
   int ols_interval = 16;      // samples between Cholesky solves
   double ols_lambda = 0.998;  // forgetting factor of the covariance estimate
   double ols_delta = 0.000001;  // ridge, relative to each input's power
+  // A second OLS of the same inputs with this forgetting factor (0 = off), blended with the
+  // first by their recent errors: short windows suit speech, long ones music.
+  double ols_lambda2 = 0.0;
   int ols_irls = 0;  // 0 = least squares, 1..3 = reweighted towards least absolute error
   int nlms_orders[kNlmsStages] = {256, 32, 16};  // cascade stages on the OLS residual (0 = off)
   double nlms_rates[kNlmsStages] = {0.002, 0.005, 0.01};

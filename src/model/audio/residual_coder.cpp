@@ -36,7 +36,7 @@ constexpr int kFirstNode = kRels;
 constexpr int kLNodes = kRels + 1;
 // Mantissa questions: a binary tree over the kMantTopBits bits below the leading one, per length
 // relative to l0; lower bits are close enough to uniform to be coded flat.
-constexpr int kMantTopBits = 3;
+constexpr int kMantTopBits[3] = {2, 2, 3};  // per strength: a third bit only pays when mixed
 constexpr int kMantRelLo = -4;
 constexpr int kMantRelHi = 6;
 constexpr int kMantBase = kLNodes;  // + (clamped L - l0 - kMantRelLo) * 8 + tree position 1..7
@@ -124,6 +124,7 @@ constexpr int kSets1 = 3;
 constexpr int kInputs1 = kSets1 + 1;  // counters + bias
 constexpr int kSets2 = 9;
 constexpr int kInputs2 = kSets2 + 1;  // counters + bias
+static_assert(kSpecs[1].sets == kSets1 && kSpecs[2].sets == kSets2);
 constexpr int kMixLr = 8;
 constexpr int kApmRate = 7;
 
@@ -159,7 +160,7 @@ struct ResidualCoder::Impl {
     cm::Apm apm{0, kApmRate};
   };
 
-  // Offsets of the current residual's rows in each counter set.
+  // Where the current residual's decisions look up their counters.
   struct Ctx {
     Channel* c;
     ResidualCounter* row[kMaxSets];  // this residual's row of each counter set
@@ -186,8 +187,8 @@ struct ResidualCoder::Impl {
       c.sign.assign(kSignContexts, {});
       if (strength == 1) c.mix1 = ResidualMixer<kInputs1>(kNodes, 65536 / kSets1, kMixLr);
       if (strength == 2) {
-        c.mix2a = ResidualMixer<kInputs2>(kNodes, 65536 / 4, kMixLr);
-        c.mix2b = ResidualMixer<kInputs2>(nq * 2, 65536 / 4, kMixLr);
+        c.mix2a = ResidualMixer<kInputs2>(kNodes, 65536 / kSets2, kMixLr);
+        c.mix2b = ResidualMixer<kInputs2>(nq * 2, 65536 / kSets2, kMixLr);
         c.apm = cm::Apm(rows, kApmRate);
       }
     }
@@ -316,7 +317,7 @@ struct ResidualCoder::Impl {
     std::uint64_t m = len > 0 ? 1 : 0;
     if (len >= 2) {
       const int nbits = len - 1;
-      const int top = std::min(kMantTopBits, nbits);
+      const int top = std::min(kMantTopBits[kS], nbits);
       const int node_base = kMantBase + (clampi(len - l0, kMantRelLo, kMantRelHi) - kMantRelLo) * 8;
       int t = 1;
       for (int i = 0; i < top; ++i) {
