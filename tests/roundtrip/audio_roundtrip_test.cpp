@@ -321,7 +321,7 @@ std::vector<std::int32_t> read_samples(const Bytes& file, int& channels) {
 TEST(AudioRoundTrip, FlacComesBackSampleExactAsFlacOrWav) {
   for (auto [bits, subtype] : {std::pair{16, SF_FORMAT_PCM_16}, std::pair{24, SF_FORMAT_PCM_24}}) {
     SCOPED_TRACE(bits);
-    auto samples = signal(5000, 2, bits, 7);
+    auto samples = signal(40000, 2, bits, 7);
     for (auto& v : samples) v = static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << (32 - bits));
     const Bytes flac = make_flac(samples, 2, subtype);
     ASSERT_FALSE(flac.empty());

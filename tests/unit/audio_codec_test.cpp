@@ -200,6 +200,29 @@ TEST(AudioCodec, ChannelZeroLeadingRoundTrips) {
   }
 }
 
+TEST(AudioCodec, SearchedVariantRoundTrips) {
+  // A block long enough for the encoder's prefix search, with a cheap predictor.
+  AudioConfig config = audio_config_for_level(1);
+  config.search = 1;
+  config.predictor.nlms_orders[0] = 32;
+  const auto params = serialize(config);
+  const ModelFamily& f = audio_family();
+  const auto block = tokens(music(70000, 1, 8, 12), 1);
+  std::unique_ptr<BlockCodec> enc, dec;
+  ASSERT_TRUE(make_codec(f, 1, params, shape_of(1, 1), enc));
+  ASSERT_TRUE(make_codec(f, 1, params, shape_of(1, 1), dec));
+  std::vector<std::uint8_t> payload;
+  enc->encode(block, payload, {});
+  ASSERT_FALSE(payload.empty());
+  EXPECT_LT(payload[0], 3);
+  std::vector<std::uint8_t> back(block.size());
+  dec->decode(payload, back, {});
+  EXPECT_EQ(back, block);
+  // An impossible variant byte still decodes (to something) without faults.
+  payload[0] = 0xee;
+  dec->decode(payload, back, {});
+}
+
 TEST(AudioCodec, IsDeterministic) {
   const auto block = tokens(music(3000, 2, 16, 4), 2);
   for (int level : {1, 5, 9}) {
@@ -259,6 +282,7 @@ TEST(AudioCodec, RejectsBadParams) {
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_irls = 4; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_lambda2 = 1.5; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.lead = kMaxLead + 1; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.search = 2; })));
   // A shape the codec cannot handle.
   StreamShape wide = shape_of(2, 5);
   EXPECT_FALSE(make_codec(f, 5, good, wide, codec));

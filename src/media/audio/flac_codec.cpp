@@ -76,7 +76,7 @@ struct SndfileCloser {
 constexpr std::uint64_t kMaxTokens = 0xFFFFFF00u;
 constexpr std::uint64_t kMaxExpansion = 4096;
 
-constexpr int kStreamInfo = 0, kPadding = 1, kSeekTable = 3, kInvalid = 127;
+constexpr int kStreamInfo = 0, kPadding = 1, kSeekTable = 3, kVorbisComment = 4, kInvalid = 127;
 
 // One metadata block: its type and all its bytes, the 4-byte header included.
 struct MetadataBlock {
@@ -104,6 +104,14 @@ bool split_metadata(std::span<const std::uint8_t> file, bool magic,
 }
 
 bool kept_type(int type) { return type != kStreamInfo && type != kSeekTable && type != kPadding; }
+
+// A vorbis comment with a vendor string and no comments says only which encoder wrote the file;
+// it is not kept (the archive would carry it raw, and a rebuilt FLAC has a new encoder anyway).
+bool empty_vorbis_comment(const MetadataBlock& b) {
+  if (b.type != kVorbisComment || b.bytes.size() < 4 + 8) return false;
+  const std::uint64_t vendor = read_le(b.bytes, 4, 4);
+  return vendor <= b.bytes.size() - 12 && read_le(b.bytes, 8 + vendor, 4) == 0;
+}
 
 }  // namespace
 
@@ -154,7 +162,7 @@ bool decode_flac(std::span<const std::uint8_t> file, AudioFile& audio,
   if (!split_metadata(file, true, blocks, metadata_end)) return false;
   for (std::size_t i = 1; i < blocks.size(); ++i) {
     if (blocks[i].type == kStreamInfo) return false;
-    if (!kept_type(blocks[i].type)) continue;
+    if (!kept_type(blocks[i].type) || empty_vorbis_comment(blocks[i])) continue;
     audio.prefix.insert(audio.prefix.end(), blocks[i].bytes.begin(), blocks[i].bytes.end());
     audio.prefix[audio.prefix.size() - blocks[i].bytes.size()] &= 0x7F;  // not the last block
   }

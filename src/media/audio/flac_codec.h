@@ -22,7 +22,8 @@ inline bool flac_can_encode(const PcmLayout& l) {
 
 // The metadata blocks a FLAC keeps across decoding (tags, pictures, cue sheets, application
 // data), verbatim with their last-block flags cleared: every block but STREAMINFO, SEEKTABLE and
-// PADDING, which describe one particular encoding. True if `blocks` is such a sequence.
+// PADDING, which describe one particular encoding, and a vorbis comment that holds only the
+// encoder's vendor string. True if `blocks` is a sequence of kept-type blocks.
 bool valid_kept_metadata(std::span<const std::uint8_t> blocks);
 
 // Decodes a native FLAC stream ("fLaC" at offset 0) with 8-, 16- or 24-bit samples; the kept

@@ -1,10 +1,10 @@
 // The audio family: Trilobyte tokens -> integer samples -> per-channel wasted-bits shift and
 // constant-channel detection -> frame predictor -> residual coder -> binary arithmetic coder.
 //
-// Payload: u8 format (0); per channel u8 (bit 7: constant channel, bits 0..5: wasted low bits)
-// followed, for a constant channel, by its value as 4 bytes little-endian; the bytes of a
-// trailing partial frame verbatim; then the arithmetic-coded residuals of the non-constant
-// channels, frame by frame.
+// Payload: u8 variant (the predictor the encoder chose, 0..2); per channel u8 (bit 7: constant
+// channel, bits 0..5: wasted low bits) followed, for a constant channel, by its value as 4 bytes
+// little-endian; the bytes of a trailing partial frame verbatim; then the arithmetic-coded
+// residuals of the non-constant channels, frame by frame.
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -19,7 +19,8 @@
 namespace lmpack::model::audio {
 namespace {
 
-constexpr std::uint8_t kFormat = 0;
+constexpr int kVariants = 3;
+constexpr std::size_t kSearchMinFrames = 1 << 15;
 constexpr std::uint8_t kConstantFlag = 0x80;
 constexpr std::uint64_t kProgressEveryFrames = 1 << 16;
 
@@ -61,7 +62,9 @@ class AudioCodec final : public BlockCodec {
       info[c].value = first;
       info[c].shift = constant ? 0 : std::min(std::countr_zero(ored), bits - 1);
     }
-    out.push_back(kFormat);
+    // The variant byte: which predictor the encoder chose (see `search`).
+    const std::size_t variant_at = out.size();
+    out.push_back(0);
     for (int c = 0; c < channels_; ++c) {
       out.push_back(
           static_cast<std::uint8_t>((info[c].constant ? kConstantFlag : 0) | info[c].shift));
@@ -71,21 +74,22 @@ class AudioCodec final : public BlockCodec {
     if (frames == 0 || std::all_of(info.begin(), info.end(), [](auto& i) { return i.constant; })) {
       return;
     }
-    const int coded_bits = bits - min_shift(info);
-    FramePredictor predictor(channels_, coded_bits, config_.predictor);
-    ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
-    coder::BinaryEncoder encoder(out);
-    for_each_sample(frames, progress, [&](int c, std::size_t f) {
-      // A constant channel is left out; its history stays zero on both sides.
-      if (info[c].constant) return;
-      const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
-      const std::int64_t r = s - predictor.predict(c);
-      // Orienting the residual by the rounding direction turns the rounding's bias into a
-      // sign preference the residual coder learns.
-      residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
-      predictor.update(c, s);
-    });
-    encoder.finish();
+    int variant = 0;
+    if (config_.search && frames >= 2 * kSearchMinFrames) {
+      // Trial-code a prefix with each variant; the winner codes the block.
+      const std::size_t prefix = std::max(kSearchMinFrames, frames / 8);
+      std::size_t best = 0;
+      for (int v = 0; v < kVariants; ++v) {
+        std::vector<std::uint8_t> trial;
+        code_samples(variant_config(v), samples, info, prefix, trial, {});
+        if (v == 0 || trial.size() < best) {
+          best = trial.size();
+          variant = v;
+        }
+      }
+    }
+    out[variant_at] = static_cast<std::uint8_t>(variant);
+    code_samples(variant_config(variant), samples, info, frames, out, progress);
   }
 
   void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
@@ -96,7 +100,9 @@ class AudioCodec final : public BlockCodec {
     std::size_t pos = 0;
     // Reads past the end of a corrupt payload as zeros.
     auto next = [&]() -> std::uint8_t { return pos < payload.size() ? payload[pos++] : 0; };
-    next();  // format: only 0 exists; anything else is corruption the checksum will report
+    // An unknown variant is corruption the checksum will report; decode something anyway.
+    const int stored = next();
+    const int variant = stored < kVariants ? stored : 0;
     std::vector<ChannelInfo> info(channels_);
     for (int c = 0; c < channels_; ++c) {
       const std::uint8_t b = next();
@@ -120,7 +126,7 @@ class AudioCodec final : public BlockCodec {
       return;
     }
     const int coded_bits = bits - min_shift(info);
-    FramePredictor predictor(channels_, coded_bits, config_.predictor);
+    FramePredictor predictor(channels_, coded_bits, variant_config(variant));
     ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
     coder::BinaryDecoder decoder(payload.subspan(std::min(pos, payload.size())));
     for_each_sample(frames, progress, [&](int c, std::size_t f) {
@@ -142,6 +148,35 @@ class AudioCodec final : public BlockCodec {
   }
 
  private:
+  // Variants 1 and 2 halve and quarter the first cascade stage: long filters suit music,
+  // short ones speech.
+  PredictorConfig variant_config(int variant) const {
+    PredictorConfig p = config_.predictor;
+    p.nlms_orders[0] >>= variant;
+    return p;
+  }
+
+  // Appends the arithmetic-coded residuals of the first `frames` frames.
+  void code_samples(const PredictorConfig& pc, const std::vector<std::int64_t>& samples,
+                    const std::vector<ChannelInfo>& info, std::size_t frames,
+                    std::vector<std::uint8_t>& out, const BlockProgress& progress) const {
+    const int coded_bits = 8 * bytes_ - min_shift(info);
+    FramePredictor predictor(channels_, coded_bits, pc);
+    ResidualCoder residuals(channels_, coded_bits, {config_.residual_strength});
+    coder::BinaryEncoder encoder(out);
+    for_each_sample(frames, progress, [&](int c, std::size_t f) {
+      // A constant channel is left out; its history stays zero on both sides.
+      if (info[c].constant) return;
+      const std::int64_t s = samples[f * channels_ + c] >> info[c].shift;
+      const std::int64_t r = s - predictor.predict(c);
+      // Orienting the residual by the rounding direction turns the rounding's bias into a
+      // sign preference the residual coder learns.
+      residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
+      predictor.update(c, s);
+    });
+    encoder.finish();
+  }
+
   // The coding order: frame by frame, channel 0 running `lead` frames ahead of the others so
   // that they can regress on its near future.
   template <typename Fn>
@@ -233,9 +268,10 @@ using params_io::put;
 
 constexpr std::uint8_t kParamsVersion = 1;
 // u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
-// f64 ols_lambda2, u8 ols_irls, u8 lead, 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate,
-// u8 bias, u8 residual_strength.
-constexpr std::size_t kParamsSize = 1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
+// f64 ols_lambda2, u8 ols_irls, u8 lead, u8 search, 3 x (u16 nlms order, f64 rate), u8 nlms_ada,
+// f64 mix_rate, u8 bias, u8 residual_strength.
+constexpr std::size_t kParamsSize =
+    1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
 
 void put_f64(std::vector<std::uint8_t>& out, double v) {
   put(out, std::bit_cast<std::uint64_t>(v), 8);
@@ -313,7 +349,7 @@ AudioConfig audio_config_for_level(int level) {
       p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 8;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
       nlms(512, 32, 16, 0.005, 0.005, 0.01);
-      a.residual_strength = 2, p.strength = 2;
+      a.residual_strength = 2, p.strength = 2, a.search = 1;
       break;
   }
   return a;
@@ -331,6 +367,7 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   put_f64(out, p.ols_lambda2);
   put(out, p.ols_irls, 1);
   put(out, a.lead, 1);
+  put(out, a.search, 1);
   for (int k = 0; k < kNlmsStages; ++k) {
     put(out, p.nlms_orders[k], 2);
     put_f64(out, p.nlms_rates[k]);
@@ -363,11 +400,12 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   p.ols_lambda2 = get_f64(bytes, pos);
   p.ols_irls = static_cast<int>(get(bytes, pos, 1));
   c.lead = static_cast<int>(get(bytes, pos, 1));
+  c.search = static_cast<int>(get(bytes, pos, 1));
   bool ok = p.ols_order <= kMaxOlsOrder && p.ols_cross <= kMaxOlsOrder && p.ols_interval >= 1 &&
             p.ols_interval <= 4096 && in_range(p.ols_lambda, 0.5, 1.0) &&
             in_range(p.ols_delta, 0.0, 1.0) &&
             (p.ols_lambda2 == 0.0 || in_range(p.ols_lambda2, 0.5, 1.0)) && p.ols_irls <= 3 &&
-            c.lead <= kMaxLead;
+            c.lead <= kMaxLead && c.search <= 1;
   for (int k = 0; k < kNlmsStages; ++k) {
     p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
     p.nlms_rates[k] = get_f64(bytes, pos);

@@ -21,6 +21,9 @@ struct AudioConfig {
   // Channel 0 is coded this many frames ahead of the others, which then see its near future
   // through the predictor's cross-channel taps (as Sac's second channel does).
   int lead = 0;
+  // 1: the encoder trial-codes a prefix of each long block with the first cascade stage at full,
+  // half and quarter length and keeps the best (decoding costs the same either way).
+  int search = 0;
 };
 
 inline constexpr int kMaxLead = 32;
