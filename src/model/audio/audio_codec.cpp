@@ -312,16 +312,11 @@ AudioConfig audio_config_for_level(int level) {
       nlms(32, 0, 0, 0.005, 0, 0);
       p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
       break;
+    // Levels 3 and 4 are level 5 today. Lighter variants in between (shorter NLMS filters, fewer
+    // cross-channel taps, rarer OLS solves) were each better on one sample and worse on another
+    // (speech likes short filters, drums long ones), which broke level monotonicity.
     case 3:
-      p.ols_order = 16, p.ols_cross = 2, p.ols_interval = 32;
-      nlms(32, 16, 0, 0.005, 0.01, 0);
-      a.residual_strength = 1, p.strength = 1;
-      break;
     case 4:
-      p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16;
-      nlms(64, 16, 0, 0.004, 0.01, 0);
-      a.residual_strength = 1, p.strength = 1;
-      break;
     case 5:  // the default: lean enough to decode well over 1 MB/s of 16-bit stereo
       p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16;
       nlms(128, 16, 0, 0.004, 0.01, 0);
