@@ -28,7 +28,7 @@ struct Options {
   std::string model;
   std::string media = "auto";
   bool to_wav = false;  // --to-wav: FLAC-sourced audio archives decompress to WAV
-  std::string simd;  // --simd: force a neural kernel variant (empty = the fastest supported)
+  std::string simd;     // --simd: force a neural kernel variant (empty = the fastest supported)
   unsigned threads = 1;
   std::uint64_t block_size = 0;    // 0: the level's default
   std::vector<std::string> files;  // "-" is stdin

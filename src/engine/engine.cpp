@@ -45,8 +45,8 @@ Status plan_compression(const engine::MediaStream& stream, const CompressOptions
     } else {
       // --best on text means the neural mix model, only above 1 MiB: smaller blocks get CM
       // level 9's search over lighter variants, which beat mix -9 (one variant) on 35 KB.
-      const bool large_text = stream.data.size() > (std::uint64_t{1} << 20) &&
-                              media::looks_like_text(stream.data);
+      const bool large_text =
+          stream.data.size() > (std::uint64_t{1} << 20) && media::looks_like_text(stream.data);
       model_name = o.best && model::find_family("mix") && large_text ? "mix" : "cm";
     }
   }
@@ -105,8 +105,8 @@ Status compress_impl(std::span<const std::uint8_t> file, std::vector<std::uint8_
     const std::uint64_t size = std::min<std::uint64_t>(plan.block_size, input.size() - begin);
     const auto block = input.subspan(begin, size);
     std::unique_ptr<model::BlockCodec> codec;
-    if (Status s = model::make_codec(*plan.family, plan.level, header.model_params, stream.shape,
-                                     codec);
+    if (Status s =
+            model::make_codec(*plan.family, plan.level, header.model_params, stream.shape, codec);
         !s) {
       return s;
     }
@@ -147,8 +147,7 @@ Status compress_impl(std::span<const std::uint8_t> file, std::vector<std::uint8_
     std::vector<BlockEntry> whole;
     std::vector<std::vector<std::uint8_t>> raw;
     if (!file.empty()) {
-      whole.push_back(
-          {file.size(), file.size(), BlockMethod::kRaw, format::block_checksum(file)});
+      whole.push_back({file.size(), file.size(), BlockMethod::kRaw, format::block_checksum(file)});
       raw.emplace_back(file.begin(), file.end());
     }
     archive.clear();

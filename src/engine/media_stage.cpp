@@ -30,8 +30,8 @@ Status split_media(std::span<const std::uint8_t> input, const std::string& reque
     if (!wanted) {
       std::string known;
       for (const auto& n : media_names()) known += ", " + n;
-      return {ErrorCode::kInvalidArgument, "unknown media '" + requested + "' (known: auto" +
-                                               known + ")"};
+      return {ErrorCode::kInvalidArgument,
+              "unknown media '" + requested + "' (known: auto" + known + ")"};
     }
   }
   if (wanted->id == media::kAudioId) {

@@ -16,8 +16,8 @@ namespace lmpack::engine {
 
 struct MediaStream {
   const media::MediaType* media = nullptr;
-  std::vector<std::uint8_t> params;   // media params for the header
-  std::vector<std::uint8_t> owned;    // the stream when it is not the input itself
+  std::vector<std::uint8_t> params;    // media params for the header
+  std::vector<std::uint8_t> owned;     // the stream when it is not the input itself
   std::span<const std::uint8_t> data;  // the stream the blocks are cut from
   model::StreamShape shape;
   // XXH3-64 the trailer stores: of the original file, or for decoded inputs (FLAC) of the

@@ -10,9 +10,9 @@ namespace lmpack::model {
 
 struct StreamShape {
   bool audio = false;
-  int channels = 1;            // samples per frame (audio), 1..kMaxChannels
-  int bytes_per_sample = 1;    // token bytes per sample: 1..4
-  int bits = 8;                // valid bits per sample from the file header (<= 8 * bytes)
+  int channels = 1;               // samples per frame (audio), 1..kMaxChannels
+  int bytes_per_sample = 1;       // token bytes per sample: 1..4
+  int bits = 8;                   // valid bits per sample from the file header (<= 8 * bytes)
   std::uint32_t sample_rate = 0;  // Hz; 0 when unknown (bytes)
 
   int frame_bytes() const { return channels * bytes_per_sample; }

@@ -36,8 +36,8 @@ std::vector<std::int32_t> signal(std::size_t frames, int channels, int bits, std
       const double noise = static_cast<double>(static_cast<std::int64_t>(state >> 40) - (1 << 23)) /
                            static_cast<double>(1 << 23);
       const double t = static_cast<double>(i);
-      const double v = 0.45 * std::sin(t * (0.031 + 0.004 * c)) + 0.2 * std::sin(t * 0.173) +
-                       0.01 * noise;
+      const double v =
+          0.45 * std::sin(t * (0.031 + 0.004 * c)) + 0.2 * std::sin(t * 0.173) + 0.01 * noise;
       s[i * channels + c] = static_cast<std::int32_t>(std::lround(v * full * 0.9));
     }
   }
@@ -264,7 +264,9 @@ struct MemFile {
   Bytes data;
   sf_count_t pos = 0;
 };
-sf_count_t mem_len(void* u) { return static_cast<sf_count_t>(static_cast<MemFile*>(u)->data.size()); }
+sf_count_t mem_len(void* u) {
+  return static_cast<sf_count_t>(static_cast<MemFile*>(u)->data.size());
+}
 sf_count_t mem_seek(sf_count_t off, int whence, void* u) {
   auto* m = static_cast<MemFile*>(u);
   sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : mem_len(u);
@@ -322,7 +324,8 @@ TEST(AudioRoundTrip, FlacComesBackSampleExactAsFlacOrWav) {
   for (auto [bits, subtype] : {std::pair{16, SF_FORMAT_PCM_16}, std::pair{24, SF_FORMAT_PCM_24}}) {
     SCOPED_TRACE(bits);
     auto samples = signal(40000, 2, bits, 7);
-    for (auto& v : samples) v = static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << (32 - bits));
+    for (auto& v : samples)
+      v = static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << (32 - bits));
     const Bytes flac = make_flac(samples, 2, subtype);
     ASSERT_FALSE(flac.empty());
     const Bytes archive = compress_ok(flac);

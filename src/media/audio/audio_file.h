@@ -19,7 +19,14 @@
 namespace lmpack::media::audio {
 
 // Stored in media params: never renumber.
-enum class Container : std::uint8_t { kWav = 1, kRf64 = 2, kAiff = 3, kW64 = 4, kCaf = 5, kFlac = 6 };
+enum class Container : std::uint8_t {
+  kWav = 1,
+  kRf64 = 2,
+  kAiff = 3,
+  kW64 = 4,
+  kCaf = 5,
+  kFlac = 6
+};
 
 const char* container_name(Container c);  // "WAV", "AIFF", ...
 
