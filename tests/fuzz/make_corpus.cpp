@@ -222,28 +222,24 @@ int main(int argc, char** argv) {
       {"real-audio-stereo-l9", wav(2, 16, 200), 9, 0},
       {"real-audio-mono8-l5", wav(1, 8, 500), 5, 0},
   };
-  for (const Real& r : reals) {
+  auto save_real = [&](const Real& r, bool also_parse) {
     lmpack::CompressOptions options;
     options.level = r.level;
     options.block_size = r.block_size;
     Bytes archive;
     if (lmpack::Status s = lmpack::compress(r.input, archive, options); !s) {
       std::fprintf(stderr, "compress %s failed: %s\n", r.name.c_str(), s.message().c_str());
-      return 1;
+      return false;
     }
     save_with_damage(decompress_dir, r.name, archive, rng);
-    save(parse_dir, r.name, archive);
+    if (also_parse) save(parse_dir, r.name, archive);
+    return true;
+  };
+  for (const Real& r : reals) {
+    if (!save_real(r, true)) return 1;
   }
   for (const Real& r : audio_reals) {
-    lmpack::CompressOptions options;
-    options.level = r.level;
-    options.block_size = r.block_size;
-    Bytes archive;
-    if (lmpack::Status s = lmpack::compress(r.input, archive, options); !s) {
-      std::fprintf(stderr, "compress %s failed: %s\n", r.name.c_str(), s.message().c_str());
-      return 1;
-    }
-    save_with_damage(decompress_dir, r.name, archive, rng);
+    if (!save_real(r, false)) return 1;
   }
   return 0;
 }
