@@ -29,4 +29,12 @@ inline float get_f32(std::span<const std::uint8_t> in, std::size_t& pos) {
   return std::bit_cast<float>(static_cast<std::uint32_t>(get(in, pos, 4)));
 }
 
+inline void put_f64(std::vector<std::uint8_t>& out, double f) {
+  put(out, std::bit_cast<std::uint64_t>(f), 8);
+}
+
+inline double get_f64(std::span<const std::uint8_t> in, std::size_t& pos) {
+  return std::bit_cast<double>(get(in, pos, 8));
+}
+
 }  // namespace lmpack::model::params_io

@@ -9,15 +9,17 @@
 #include "model/audio/frame_predictor.h"
 #include "model/audio/predictor_nlms.h"
 #include "model/audio/predictor_ols.h"
+#include "nn/rng.h"
 
 namespace lmpack::model::audio {
 namespace {
 
+// One step of the project's splitmix64 (nn::Rng) on a state the caller keeps.
 std::uint64_t splitmix(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
+  nn::Rng rng(s);
+  const std::uint64_t value = rng.next();
+  s += 0x9e3779b97f4a7c15ull;  // where rng's state now is
+  return value;
 }
 
 // A resonant second-order recursion plus a little noise: exactly what an order-2 LPC predicts.

@@ -264,7 +264,9 @@ Status make_bytes(int level, std::span<const std::uint8_t> params,
 }
 
 using params_io::get;
+using params_io::get_f64;
 using params_io::put;
+using params_io::put_f64;
 
 constexpr std::uint8_t kParamsVersion = 1;
 // u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
@@ -272,13 +274,6 @@ constexpr std::uint8_t kParamsVersion = 1;
 // f64 mix_rate, u8 bias, u8 residual_strength.
 constexpr std::size_t kParamsSize =
     1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
-
-void put_f64(std::vector<std::uint8_t>& out, double v) {
-  put(out, std::bit_cast<std::uint64_t>(v), 8);
-}
-double get_f64(std::span<const std::uint8_t> in, std::size_t& pos) {
-  return std::bit_cast<double>(get(in, pos, 8));
-}
 
 // Closed ranges that also reject NaN.
 bool in_range(double v, double lo, double hi) { return v >= lo && v <= hi; }
