@@ -248,6 +248,21 @@ TEST(AudioCodec, LevelsMakeParamsThatRoundTrip) {
   }
 }
 
+// Archives written before the hints existed (params version 1: the same record without its last
+// byte) still decode, with the hints off.
+TEST(AudioCodec, ReadsVersion1Params) {
+  AudioConfig with_hints = audio_config_for_level(5);
+  ASSERT_NE(with_hints.hints, 0);
+  std::vector<std::uint8_t> v1 = serialize(with_hints);
+  v1.pop_back();
+  v1[0] = 1;
+  AudioConfig c;
+  ASSERT_TRUE(deserialize(v1, c));
+  EXPECT_EQ(c.hints, 0);
+  with_hints.hints = 0;
+  EXPECT_EQ(serialize(c), serialize(with_hints));
+}
+
 TEST(AudioCodec, RejectsBadParams) {
   const ModelFamily& f = audio_family();
   const auto good = f.params(5);
@@ -262,9 +277,11 @@ TEST(AudioCodec, RejectsBadParams) {
   auto longer = good;
   longer.push_back(0);
   EXPECT_TRUE(rejected(longer));
-  auto version = good;
-  version[0] = 2;
-  EXPECT_TRUE(rejected(version));
+  for (std::uint8_t v : {0, 3, 255}) {
+    auto version = good;
+    version[0] = v;
+    EXPECT_TRUE(rejected(version)) << int{v};
+  }
   AudioConfig base = audio_config_for_level(5);
   auto with = [&](auto edit) {
     AudioConfig c = base;
@@ -285,6 +302,7 @@ TEST(AudioCodec, RejectsBadParams) {
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.ols_lambda2 = 1.5; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.lead = kMaxLead + 1; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.search = 2; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.hints = 4; })));
   // A shape the codec cannot handle.
   StreamShape wide = shape_of(2, 5);
   EXPECT_FALSE(make_codec(f, 5, good, wide, codec));

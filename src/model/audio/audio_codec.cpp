@@ -137,7 +137,7 @@ class AudioCodec final : public BlockCodec {
       const int cbits = bits - ci.shift;
       const std::int64_t lo = -(std::int64_t{1} << (cbits - 1));
       const std::int64_t hi = (std::int64_t{1} << (cbits - 1)) - 1;
-      const std::int64_t coded = residuals.decode(decoder, c);
+      const std::int64_t coded = residuals.decode(decoder, c, hint_for(predictor, c));
       const std::int64_t r = predictor.rounded_up(c) ? 0 - coded : coded;
       const std::int64_t s = std::clamp(p + r, lo, hi);
       predictor.update(c, s);
@@ -156,6 +156,18 @@ class AudioCodec final : public BlockCodec {
     return p;
   }
 
+  // The residual is oriented by the rounding direction, so the fraction is too (it is then
+  // never negative: how far the real-valued prediction sat from the rounding boundary).
+  ResidualHint hint_for(const FramePredictor& predictor, int c) const {
+    ResidualHint h;
+    if (config_.hints & kHintFraction) {
+      const int f = predictor.fraction(c);
+      h.fraction = predictor.rounded_up(c) ? -f : f;
+    }
+    if (config_.hints & kHintMotion) h.magnitude = predictor.motion(c);
+    return h;
+  }
+
   // Appends the arithmetic-coded residuals of the first `frames` frames.
   void code_samples(const PredictorConfig& pc, const std::vector<std::int64_t>& samples,
                     const std::vector<ChannelInfo>& info, std::size_t frames,
@@ -171,7 +183,7 @@ class AudioCodec final : public BlockCodec {
       const std::int64_t r = s - predictor.predict(c);
       // Orienting the residual by the rounding direction turns the rounding's bias into a
       // sign preference the residual coder learns.
-      residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r);
+      residuals.encode(encoder, c, predictor.rounded_up(c) ? -r : r, hint_for(predictor, c));
       predictor.update(c, s);
     });
     encoder.finish();
@@ -268,12 +280,14 @@ using params_io::get_f64;
 using params_io::put;
 using params_io::put_f64;
 
-constexpr std::uint8_t kParamsVersion = 1;
-// u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda, f64 ols_delta,
-// f64 ols_lambda2, u8 ols_irls, u8 lead, u8 search, 3 x (u16 nlms order, f64 rate), u8 nlms_ada,
-// f64 mix_rate, u8 bias, u8 residual_strength.
-constexpr std::size_t kParamsSize =
+// Version 1: u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda,
+// f64 ols_delta, f64 ols_lambda2, u8 ols_irls, u8 lead, u8 search, 3 x (u16 nlms order, f64 rate),
+// u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength. Version 2 appends u8 hints.
+// Version 1 archives still decode (as hints = 0).
+constexpr std::uint8_t kParamsVersion = 2;
+constexpr std::size_t kParamsSizeV1 =
     1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
+constexpr std::size_t kParamsSize = kParamsSizeV1 + 1;
 
 // Closed ranges that also reject NaN.
 bool in_range(double v, double lo, double hi) { return v >= lo && v <= hi; }
@@ -295,16 +309,18 @@ AudioConfig audio_config_for_level(int level) {
     p.nlms_rates[1] = r1;
     p.nlms_rates[2] = r2;
   };
-  // Each level adds to the one below.
+  // Each level adds to the one below. NLMS rates are steps relative to the window's total
+  // power, so a long window takes a larger one (0.1 over 256 taps is ~4e-4 per tap's power).
+  a.hints = kHintFraction | kHintMotion;
   switch (level) {
     case 1:
       p.ols_order = 8, p.ols_cross = 2, p.ols_interval = 32;
-      nlms(16, 0, 0, 0.008, 0, 0);
+      nlms(16, 0, 0, 0.03, 0, 0);
       p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
       break;
     case 2:
       p.ols_order = 12, p.ols_cross = 2, p.ols_interval = 32;
-      nlms(32, 0, 0, 0.005, 0, 0);
+      nlms(32, 0, 0, 0.03, 0, 0);
       p.mix_rate = 0, a.residual_strength = 0, p.strength = 0;
       break;
     // Levels 3 and 4 are level 5 today. Lighter variants in between (shorter NLMS filters, fewer
@@ -314,31 +330,36 @@ AudioConfig audio_config_for_level(int level) {
     case 4:
     case 5:  // the default: lean enough to decode well over 1 MB/s of 16-bit stereo
       p.ols_order = 16, p.ols_cross = 4, p.ols_interval = 16;
-      nlms(128, 16, 0, 0.004, 0.01, 0);
+      nlms(256, 16, 0, 0.1, 0.05, 0);
+      p.mix_rate = 0.004;
       a.residual_strength = 1, p.strength = 1;
       break;
     case 6:
       p.ols_order = 16, p.ols_cross = 8, p.ols_interval = 16;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
-      nlms(256, 32, 16, 0.004, 0.005, 0.01);
+      nlms(256, 32, 16, 0.1, 0.05, 0.05);
+      p.mix_rate = 0.004;
       a.residual_strength = 1, p.strength = 1;
       break;
     case 7:
       p.ols_order = 24, p.ols_cross = 8, p.ols_interval = 8;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
-      nlms(256, 32, 16, 0.004, 0.005, 0.01);
+      nlms(256, 32, 16, 0.1, 0.05, 0.05);
+      p.mix_rate = 0.004;
       a.residual_strength = 2, p.strength = 2;
       break;
     case 8:
-      p.ols_order = 32, p.ols_cross = 8, p.ols_interval = 8;
+      p.ols_order = 24, p.ols_cross = 8, p.ols_interval = 4;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
-      nlms(256, 32, 16, 0.005, 0.005, 0.01);
+      nlms(256, 32, 16, 0.1, 0.05, 0.05);
+      p.mix_rate = 0.004;
       a.residual_strength = 2, p.strength = 2;
       break;
     default:  // 9, the strongest (--best)
       p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 8;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
-      nlms(512, 32, 16, 0.005, 0.005, 0.01);
+      nlms(512, 32, 16, 0.05, 0.05, 0.05);
+      p.mix_rate = 0.004;
       a.residual_strength = 2, p.strength = 2, a.search = 1;
       break;
   }
@@ -366,19 +387,20 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   put_f64(out, p.mix_rate);
   put(out, p.bias, 1);
   put(out, a.residual_strength, 1);
+  put(out, a.hints, 1);
   return out;
 }
 
 Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
-  if (bytes.size() != kParamsSize) {
-    return {ErrorCode::kUnknownModel, "audio model parameters have an unknown layout (size " +
-                                          std::to_string(bytes.size()) + ")"};
-  }
   std::size_t pos = 0;
-  const auto version = get(bytes, pos, 1);
-  if (version != kParamsVersion) {
+  const auto version = bytes.empty() ? 0 : get(bytes, pos, 1);
+  if (version < 1 || version > kParamsVersion) {
     return {ErrorCode::kUnknownModel,
             "audio model parameters version " + std::to_string(version) + " is not supported"};
+  }
+  if (bytes.size() != (version == 1 ? kParamsSizeV1 : kParamsSize)) {
+    return {ErrorCode::kUnknownModel, "audio model parameters have an unknown layout (size " +
+                                          std::to_string(bytes.size()) + ")"};
   }
   AudioConfig c;
   PredictorConfig& p = c.predictor;
@@ -405,8 +427,9 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   p.mix_rate = get_f64(bytes, pos);
   p.bias = static_cast<int>(get(bytes, pos, 1));
   c.residual_strength = static_cast<int>(get(bytes, pos, 1));
-  ok = ok && p.nlms_ada < (1 << kNlmsStages) && in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 &&
-       c.residual_strength <= 2;
+  c.hints = version >= 2 ? static_cast<int>(get(bytes, pos, 1)) : 0;
+  ok = ok && c.hints <= (kHintFraction | kHintMotion) && p.nlms_ada < (1 << kNlmsStages) &&
+       in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 && c.residual_strength <= 2;
   if (!ok) return {ErrorCode::kUnknownModel, "audio model parameters are out of range"};
   p.strength = c.residual_strength;
   a = c;

@@ -24,7 +24,13 @@ struct AudioConfig {
   // 1: the encoder trial-codes a prefix of each long block with the first cascade stage at full,
   // half and quarter length and keeps the best (decoding costs the same either way).
   int search = 0;
+  // Side information the residual coder gets from the predictor (ResidualHint): bit 0 the
+  // rounding of the prediction, bit 1 how far the prediction moves from the previous sample.
+  int hints = 0;
 };
+
+inline constexpr int kHintFraction = 1;
+inline constexpr int kHintMotion = 2;
 
 inline constexpr int kMaxLead = 32;
 

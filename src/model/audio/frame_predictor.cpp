@@ -68,6 +68,8 @@ struct Channel {
   double before_bias = 0.0;
   std::int64_t prediction = 0;
   bool rounded_up = false;
+  int fraction = 0;
+  std::uint64_t motion = 0;
   std::uint32_t error_scale = 0;
 };
 
@@ -139,6 +141,10 @@ std::int64_t FramePredictor::predict(int ch) {
   if (p > m.hi) p = m.hi;
   c.prediction = static_cast<std::int64_t>(p >= 0.0 ? p + 0.5 : p - 0.5);
   c.rounded_up = static_cast<double>(c.prediction) > p;
+  const double f = (p - static_cast<double>(c.prediction)) * 256.0;
+  c.fraction = static_cast<int>(f >= 0.0 ? f + 0.5 : f - 0.5);
+  const double step = static_cast<double>(c.prediction) - c.history.newest_end()[-1];
+  c.motion = static_cast<std::uint64_t>(step < 0.0 ? -step : step);
   return c.prediction;
 }
 
@@ -184,5 +190,9 @@ void FramePredictor::update(int ch, std::int64_t sample) {
 bool FramePredictor::rounded_up(int ch) const { return impl_->ch[ch].rounded_up; }
 
 std::uint32_t FramePredictor::error_scale(int ch) const { return impl_->ch[ch].error_scale; }
+
+int FramePredictor::fraction(int ch) const { return impl_->ch[ch].fraction; }
+
+std::uint64_t FramePredictor::motion(int ch) const { return impl_->ch[ch].motion; }
 
 }  // namespace lmpack::model::audio

@@ -64,6 +64,12 @@ class FramePredictor {
   // 16), valid after predict(ch).
   std::uint32_t error_scale(int ch) const;
 
+  // Hints for the residual coder, valid after predict(ch): how the prediction was rounded,
+  // (real-valued prediction - integer prediction) * 256 in -128..128, and how far the integer
+  // prediction lies from the channel's previous sample.
+  int fraction(int ch) const;
+  std::uint64_t motion(int ch) const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
