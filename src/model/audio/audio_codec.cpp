@@ -1,10 +1,11 @@
 // The audio family: Trilobyte tokens -> integer samples -> per-channel wasted-bits shift and
 // constant-channel detection -> frame predictor -> residual coder -> binary arithmetic coder.
 //
-// Payload: u8 variant (the predictor the encoder chose, 0..2); per channel u8 (bit 7: constant
+// Payload: u8 variant (the predictor the encoder chose, 0..2, or 3: FLAC-style fixed predictors
+// and Rice codes, rice_fallback.h, when they came out smaller); per channel u8 (bit 7: constant
 // channel, bits 0..5: wasted low bits) followed, for a constant channel, by its value as 4 bytes
 // little-endian; the bytes of a trailing partial frame verbatim; then the arithmetic-coded
-// residuals of the non-constant channels, frame by frame.
+// residuals of the non-constant channels, frame by frame (or variant 3's bitstream).
 #include <algorithm>
 #include <bit>
 #include <memory>
@@ -14,12 +15,14 @@
 #include "model/audio/audio_family.h"
 #include "model/audio/frame_predictor.h"
 #include "model/audio/residual_coder.h"
+#include "model/audio/rice_fallback.h"
 #include "model/params_io.h"
 
 namespace lmpack::model::audio {
 namespace {
 
 constexpr int kVariants = 3;
+constexpr std::uint8_t kRiceVariant = 3;  // the block is coded by rice_fallback.h
 constexpr std::size_t kSearchMinFrames = 1 << 15;
 constexpr std::uint8_t kConstantFlag = 0x80;
 constexpr std::uint64_t kProgressEveryFrames = 1 << 16;
@@ -89,7 +92,21 @@ class AudioCodec final : public BlockCodec {
       }
     }
     out[variant_at] = static_cast<std::uint8_t>(variant);
+    const std::size_t coded_at = out.size();
     code_samples(variant_config(variant), samples, info, frames, out, progress);
+    // FLAC's method as the floor: keep its coding when the adaptive path lost to it.
+    std::vector<bool> coded(static_cast<std::size_t>(channels_));
+    for (int c = 0; c < channels_; ++c) {
+      coded[c] = !info[c].constant;
+      for (std::size_t f = 0; f < frames; ++f) samples[f * channels_ + c] >>= info[c].shift;
+    }
+    std::vector<std::uint8_t> rice;
+    rice_encode(samples, channels_, frames, coded, rice);
+    if (rice.size() < out.size() - coded_at) {
+      out.resize(coded_at);
+      out.insert(out.end(), rice.begin(), rice.end());
+      out[variant_at] = kRiceVariant;
+    }
   }
 
   void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
@@ -102,7 +119,7 @@ class AudioCodec final : public BlockCodec {
     auto next = [&]() -> std::uint8_t { return pos < payload.size() ? payload[pos++] : 0; };
     // An unknown variant is corruption the checksum will report; decode something anyway.
     const int stored = next();
-    const int variant = stored < kVariants ? stored : 0;
+    const int variant = stored < kVariants || stored == kRiceVariant ? stored : 0;
     std::vector<ChannelInfo> info(channels_);
     for (int c = 0; c < channels_; ++c) {
       const std::uint8_t b = next();
@@ -123,6 +140,11 @@ class AudioCodec final : public BlockCodec {
       }
     }
     if (frames == 0 || std::all_of(info.begin(), info.end(), [](auto& i) { return i.constant; })) {
+      return;
+    }
+    if (variant == kRiceVariant) {
+      decode_rice(payload.subspan(std::min(pos, payload.size())), info, frames, out);
+      if (progress) progress(frames * frame_bytes);
       return;
     }
     const int coded_bits = bits - min_shift(info);
@@ -154,6 +176,24 @@ class AudioCodec final : public BlockCodec {
     PredictorConfig p = config_.predictor;
     p.nlms_orders[0] >>= variant;
     return p;
+  }
+
+  void decode_rice(std::span<const std::uint8_t> payload, const std::vector<ChannelInfo>& info,
+                   std::size_t frames, std::span<std::uint8_t> out) const {
+    std::vector<bool> coded(static_cast<std::size_t>(channels_));
+    for (int c = 0; c < channels_; ++c) coded[c] = !info[c].constant;
+    // [frames, channels]
+    std::vector<std::int64_t> samples(frames * channels_, 0);
+    rice_decode(payload, channels_, frames, coded, samples);
+    for (std::size_t f = 0; f < frames; ++f) {
+      for (int c = 0; c < channels_; ++c) {
+        if (info[c].constant) continue;
+        const std::uint64_t shifted = static_cast<std::uint64_t>(samples[f * channels_ + c])
+                                      << info[c].shift;
+        sample_to_token(static_cast<std::int64_t>(shifted),
+                        out.data() + (f * channels_ + c) * bytes_);
+      }
+    }
   }
 
   // The residual is oriented by the rounding direction, so the fraction is too (it is then
