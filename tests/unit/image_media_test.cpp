@@ -339,13 +339,32 @@ TEST(ImageMedia, ParamsRecordIsStrict) {
   version[0] = 2;
   EXPECT_EQ(deserialize(version, out).code(), ErrorCode::kUnsupportedVersion);
   Bytes channels = params;
-  channels[10] = 5;
+  channels[4] = 5;  // after version, format and one-byte varints for width 4 and height 4
   EXPECT_EQ(deserialize(channels, out).code(), ErrorCode::kCorrupt);
   Bytes colour = params;
-  colour[15] = 5;  // png_color_type
+  colour[9] = 5;  // png_color_type
   EXPECT_EQ(deserialize(colour, out).code(), ErrorCode::kCorrupt);
   // Pixels that do not fit the layout are refused.
   Bytes rebuilt;
+  // A canonical PNM header is not stored, and a stored one that is canonical is refused.
+  Bytes pgm;
+  append(pgm, "P5\n2 2\n255\n");
+  append(pgm, Bytes{1, 2, 3, 4});
+  ImageFile plain;
+  Bytes plain_px;
+  ASSERT_TRUE(parse(pgm, plain, plain_px));
+  const Bytes compact = serialize(plain);
+  EXPECT_EQ(compact.size(), 13u);
+  ASSERT_TRUE(deserialize(compact, out).is_ok());
+  EXPECT_EQ(out.prefix, Bytes(pgm.begin(), pgm.begin() + 11));
+  Bytes spelled = compact;
+  spelled[7] = 0;  // flags: header not omitted, but none stored
+  EXPECT_TRUE(deserialize(spelled, out).is_ok());
+  EXPECT_NE(serialize(out), compact);
+  Bytes non_minimal = params;
+  non_minimal.insert(non_minimal.begin() + 2, 0x84);  // width 4 as 84 00
+  non_minimal[3] = 0;
+  EXPECT_FALSE(deserialize(non_minimal, out).is_ok());
   EXPECT_EQ(rebuild(image, std::span(got).first(got.size() - 1), rebuilt).code(),
             ErrorCode::kCorrupt);
 }

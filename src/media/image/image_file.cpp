@@ -1,12 +1,16 @@
 // Dispatch, rebuild, media params and description for the image front end (image_file.h).
 //
-// The image media params record (version 1), all integers little-endian:
-//   u8 version (1), u8 format, u32 width, u32 height, u8 channels, u8 bytes_per_sample, u8 bits,
-//   u8 flags (bit 0: BMP rows bottom-up), u8 row_pad (BMP), u8 png_color_type, u8 png_bit_depth,
-//   u64 prefix length, prefix bytes, u64 suffix length, suffix bytes. Nothing may follow.
+// The image media params record (version 1); varints are LEB128 in their shortest form:
+//   u8 version (1), u8 format, varint width, varint height, u8 channels, u8 bytes_per_sample,
+//   u8 bits, u8 flags (bit 0: BMP rows bottom-up; bit 1: the PNM header is the canonical
+//   "P5|P6\n<w> <h>\n<2^bits-1>\n" and is not stored), u8 row_pad (BMP), u8 png_color_type,
+//   u8 png_bit_depth, varint prefix length, prefix bytes, varint suffix length, suffix bytes.
+// Nothing may follow. Every ImageFile has exactly one record.
 #include "media/image/image_file.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "model/params_io.h"
 
@@ -15,7 +19,36 @@ namespace lmpack::media::image {
 namespace {
 
 constexpr std::uint8_t kVersion = 1;
-constexpr std::size_t kFixedSize = 1 + 1 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 8 + 8;
+constexpr std::size_t kFixedSize = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1;
+constexpr std::uint64_t kFlagBottomUp = 1, kFlagCanonicalHeader = 2;
+
+void put_varint(std::vector<std::uint8_t>& out, std::uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<std::uint8_t>(v | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<std::uint8_t>(v));
+}
+
+// Shortest-form varints only (so the record is canonical); false past the end or on overflow.
+bool get_varint(std::span<const std::uint8_t> in, std::size_t& pos, std::uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (pos >= in.size()) return false;
+    const std::uint8_t b = in[pos++];
+    if (shift == 63 && b > 1) return false;
+    v |= std::uint64_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) return b != 0 || shift == 0;
+  }
+  return false;
+}
+
+// The PNM header a plain encoder writes for this layout (P5/P6 only).
+std::string canonical_pnm_header(const ImageLayout& l) {
+  if (l.channels != 1 && l.channels != 3) return {};
+  return std::string(l.channels == 1 ? "P5" : "P6") + "\n" + std::to_string(l.width) + " " +
+         std::to_string(l.height) + "\n" + std::to_string((1u << l.bits) - 1) + "\n";
+}
 
 Status corrupt(const std::string& what) { return {ErrorCode::kCorrupt, "image params: " + what}; }
 
@@ -130,22 +163,27 @@ Status rebuild(const ImageFile& image, std::span<const std::uint8_t> pixels,
 
 std::vector<std::uint8_t> serialize(const ImageFile& image) {
   using model::params_io::put;
+  const std::string canonical =
+      image.format == Format::kPnm ? canonical_pnm_header(image.layout) : std::string();
+  const bool omit = !canonical.empty() && image.prefix.size() == canonical.size() &&
+                    std::equal(canonical.begin(), canonical.end(), image.prefix.begin());
   std::vector<std::uint8_t> out;
-  out.reserve(kFixedSize + image.prefix.size() + image.suffix.size());
+  out.reserve(kFixedSize + 20 + image.prefix.size() + image.suffix.size());
   put(out, kVersion, 1);
   put(out, static_cast<std::uint8_t>(image.format), 1);
-  put(out, image.layout.width, 4);
-  put(out, image.layout.height, 4);
+  put_varint(out, image.layout.width);
+  put_varint(out, image.layout.height);
   put(out, static_cast<std::uint64_t>(image.layout.channels), 1);
   put(out, static_cast<std::uint64_t>(image.layout.bytes_per_sample), 1);
   put(out, static_cast<std::uint64_t>(image.layout.bits), 1);
-  put(out, image.bottom_up ? 1 : 0, 1);
+  put(out, (image.bottom_up ? kFlagBottomUp : 0) | (omit ? kFlagCanonicalHeader : 0), 1);
   put(out, image.row_pad, 1);
   put(out, image.png_color_type, 1);
   put(out, image.png_bit_depth, 1);
-  put(out, image.prefix.size(), 8);
-  out.insert(out.end(), image.prefix.begin(), image.prefix.end());
-  put(out, image.suffix.size(), 8);
+  const std::size_t prefix = omit ? 0 : image.prefix.size();
+  put_varint(out, prefix);
+  out.insert(out.end(), image.prefix.begin(), image.prefix.begin() + prefix);
+  put_varint(out, image.suffix.size());
   out.insert(out.end(), image.suffix.begin(), image.suffix.end());
   return out;
 }
@@ -153,35 +191,49 @@ std::vector<std::uint8_t> serialize(const ImageFile& image) {
 Status deserialize(std::span<const std::uint8_t> p, ImageFile& image) {
   using model::params_io::get;
   image = ImageFile{};
-  if (p.size() < kFixedSize) return corrupt("too short");
+  if (p.empty()) return corrupt("empty");
   std::size_t pos = 0;
   const auto version = get(p, pos, 1);
   if (version != kVersion) {
     return {ErrorCode::kUnsupportedVersion,
             "image params version " + std::to_string(version) + " is not supported"};
   }
+  if (p.size() < kFixedSize) return corrupt("too short");
   const auto format = get(p, pos, 1);
   if (format < 1 || format > 3) return corrupt("unknown image format");
   image.format = static_cast<Format>(format);
-  image.layout.width = static_cast<std::uint32_t>(get(p, pos, 4));
-  image.layout.height = static_cast<std::uint32_t>(get(p, pos, 4));
+  std::uint64_t w = 0, h = 0;
+  if (!get_varint(p, pos, w) || !get_varint(p, pos, h) || w > 0xffffffffu || h > 0xffffffffu ||
+      p.size() - pos < 7) {
+    return corrupt("bad size fields");
+  }
+  image.layout.width = static_cast<std::uint32_t>(w);
+  image.layout.height = static_cast<std::uint32_t>(h);
   image.layout.channels = static_cast<int>(get(p, pos, 1));
   image.layout.bytes_per_sample = static_cast<int>(get(p, pos, 1));
   image.layout.bits = static_cast<int>(get(p, pos, 1));
   const auto flags = get(p, pos, 1);
-  if (flags > 1) return corrupt("unknown flags");
-  image.bottom_up = flags == 1;
+  if (flags > 3) return corrupt("unknown flags");
+  image.bottom_up = (flags & kFlagBottomUp) != 0;
   image.row_pad = static_cast<std::uint32_t>(get(p, pos, 1));
   image.png_color_type = static_cast<std::uint8_t>(get(p, pos, 1));
   image.png_bit_depth = static_cast<std::uint8_t>(get(p, pos, 1));
   if (!layout_fits(image)) return corrupt("inconsistent image layout");
-  const std::uint64_t prefix = get(p, pos, 8);
-  if (prefix > p.size() - pos - 8) return corrupt("prefix length past the end");
+  std::uint64_t prefix = 0, suffix = 0;
+  if (!get_varint(p, pos, prefix) || prefix > p.size() - pos) return corrupt("bad prefix length");
   image.prefix.assign(p.begin() + pos, p.begin() + pos + prefix);
   pos += prefix;
-  const std::uint64_t suffix = get(p, pos, 8);
-  if (suffix != p.size() - pos) return corrupt("suffix length does not match");
+  if (!get_varint(p, pos, suffix) || suffix != p.size() - pos) return corrupt("bad suffix length");
   image.suffix.assign(p.begin() + pos, p.end());
+  const std::string canonical =
+      image.format == Format::kPnm ? canonical_pnm_header(image.layout) : std::string();
+  if (flags & kFlagCanonicalHeader) {
+    if (canonical.empty() || !image.prefix.empty()) return corrupt("canonical header flag misused");
+    image.prefix.assign(canonical.begin(), canonical.end());
+  } else if (!canonical.empty() && image.prefix.size() == canonical.size() &&
+             std::equal(canonical.begin(), canonical.end(), image.prefix.begin())) {
+    return corrupt("canonical header stored in full");
+  }
   return Status::ok();
 }
 
