@@ -12,10 +12,10 @@ namespace lmpack::model::image {
 
 namespace {
 
-constexpr int kPredictors = 13;  // see predict()
+constexpr int kPredictors = 16;  // see code_sample()
 constexpr int kEnergyLevels = 24;
 constexpr int kNodes = 64;
-constexpr int kInputs = 8;  // counters + bias, padded
+constexpr int kInputs = 10;  // counters + bias
 constexpr int kMaxK = 17;
 
 int bit_length(std::uint64_t v) { return v == 0 ? 0 : 64 - std::countl_zero(v); }
@@ -70,7 +70,7 @@ class Mixer {
   }
   void update(int bit) {
     const int err = ((bit << 12) - pr_) * lr_;
-    for (int i = 0; i < kInputs; ++i) w_set_[i] += (x_[i] * err) >> 10;
+    for (int i = 0; i < kInputs; ++i) w_set_[i] += (x_[i] * err) >> 11;
   }
 
  private:
@@ -122,7 +122,7 @@ struct PixelModel::Impl {
   std::vector<std::int32_t> berr[2];  // blended residual, same layout without P
   // Bias correction (CALIC): per channel-position, energy and texture.
   std::vector<std::int32_t> bias_sum, bias_cnt;
-  static constexpr int kCounterSets = 7;
+  static constexpr int kCounterSets = 9;
   std::vector<CounterTable> tables;
   std::array<std::size_t, kCounterSets> base{};
   std::array<std::size_t, kCounterSets> idx{};
@@ -131,14 +131,14 @@ struct PixelModel::Impl {
   int inputs[kInputs] = {};
 
   // Per-sample context, filled by prepare().
-  int qe = 0, tex = 0, rq = 0, spread = 0, cpos = 0, eq = 0, frac = 0;
+  int qe = 0, tex = 0, rq = 0, spread = 0, cpos = 0, eq = 0, frac = 0, off1 = 0, off2 = 0;
 
   Impl(const PixelGeometry& geo, int s)
       : g(geo),
         strength(s),
         maxv((1 << geo.bits) - 1),
         scale_shift(std::max(0, geo.bits - 8)),
-        mixer1(kNodes * 6 * 4, 3),
+        mixer1(kNodes * 6 * 4, 1),
         mixer2(kNodes * 64, 3),
         apm1(kNodes * kEnergyLevels),
         apm2(kNodes * 4 * 9) {
@@ -152,7 +152,7 @@ struct PixelModel::Impl {
     const std::size_t sizes[kCounterSets] = {kNodes * kEnergyLevels, kNodes * kEnergyLevels * 4,
                                              kNodes * 64 * 12,       kNodes * 9 * kEnergyLevels,
                                              kNodes * 16 * 12,       kNodes * 49 * 12,
-                                             kNodes * 4 * 8 * 12};
+                                             kNodes * 4 * 8 * 12,             kNodes * 7 * 7 * 8,        kNodes * 7 * 7 * 8};
     for (int i = 0; i < kCounterSets; ++i) tables.emplace_back(sizes[i]);
   }
 
@@ -230,11 +230,22 @@ struct PixelModel::Impl {
       p[10] = X + Nv - m[1];
       p[11] = X + med(Wv, Nv, NWv) - med(m[0], m[1], m[2]);
       p[12] = X + NEv - m[3];
+      // The channel coded just before (B after R): its own differences.
+      const int q = order[k - 1];
+      int o[8];
+      neighbours(q, o);
+      const int Y = out_s[q];
+      p[13] = Y + Wv - o[0];
+      p[14] = Y + Nv - o[1];
+      p[15] = Y + ((Wv - o[0] + Nv - o[1] + 1) >> 1);
     } else {
       p[9] = Wv + ((NEv - NWv) >> 1);
       p[10] = Nv + ((Wv - NWv) >> 1);
       p[11] = (Wv * 3 + NEv - NWv * 0 + Nv * 0 + 2) >> 2;
       p[12] = 2 * Nv - NNv;
+      p[13] = 2 * Wv - WWv;
+      p[14] = (Nv * 3 + NEv - NNv * 0 + 2) >> 2;
+      p[15] = NEv;
     }
     // Blend by recent errors at W, N, NW, NE.
     const int cur = static_cast<int>(y & 1), prv = cur ^ 1;
@@ -272,6 +283,7 @@ struct PixelModel::Impl {
     if (y > 0 && x + 1 < W) energy += abs_b(berr[prv], sp + C);
     if (x > 1) energy += abs_b(berr[cur], sp - 2 * C);
     energy += static_cast<std::uint64_t>(pmax - pmin) >> 1;
+    if (k > 0) energy += 2 * static_cast<std::uint64_t>(std::abs(prev_res));
     qe = quantise_energy(energy >> scale_shift);
     const int pr0 = (p16 + 8) >> 4;
     tex = (Wv > pr0) | (Nv > pr0) << 1 | (NWv > pr0) << 2 | (NEv > pr0) << 3 |
@@ -290,6 +302,12 @@ struct PixelModel::Impl {
       eq = quantise_signed(rw) * 7 + quantise_signed(rn);
     }
 
+    {
+      // Where other predictions point relative to the coded one.
+      const int sh = scale_shift;
+      off1 = quantise_signed((p[2] - pred) >> sh) * 7 + quantise_signed((p[k > 0 ? 11 : 7] - pred) >> sh);
+      off2 = quantise_signed((Nv - pred) >> sh) * 7 + quantise_signed((Wv - pred) >> sh);
+    }
     const int value = io.code_residual(*this, out_s[c], pred);
     out_s[c] = value;
     const int res = value - pred;
@@ -317,6 +335,8 @@ struct PixelModel::Impl {
     idx[4] = (static_cast<std::size_t>(node) * 16 + spread) * 12 + qe2;
     idx[5] = (static_cast<std::size_t>(node) * 49 + eq) * 12 + qe2;
     idx[6] = ((static_cast<std::size_t>(node) * 4 + frac) * 8 + (tex & 7)) * 12 + qe2;
+    idx[7] = (static_cast<std::size_t>(node) * 49 + off1) * 8 + std::min(qe >> 1, 7);
+    idx[8] = (static_cast<std::size_t>(node) * 49 + off2) * 8 + std::min(qe >> 1, 7);
     for (int i = 0; i < kCounterSets; ++i) inputs[i] = cm::stretch(tables[i].p[idx[i]] >> 4);
     inputs[kCounterSets] = 256;
     const int st1 = mixer1.mix(inputs, (node * 6 + std::min(qe >> 2, 5)) * 4 + cpos);
@@ -342,7 +362,7 @@ struct PixelModel::Impl {
       const int n = t.n[j];
       const int target = bit ? 65535 : 0;
       t.p[j] = static_cast<std::uint16_t>(t.p[j] + (((target - t.p[j]) * kRecip.r[n]) >> 16));
-      if (n < (strength >= 2 ? 255 : 127)) t.n[j] = static_cast<std::uint8_t>(n + 1);
+      if (n < (strength >= 2 ? 255 : 255)) t.n[j] = static_cast<std::uint8_t>(n + 1);
     }
     mixer1.update(bit);
     if (strength >= 2) mixer2.update(bit);
