@@ -131,6 +131,7 @@ struct PixelModel::Impl {
   int inputs[kInputs] = {};
 
   // Per-sample context, filled by prepare().
+  int first_res = 0;  // residual of the first-coded channel of the current pixel
   int qe = 0, tex = 0, rq = 0, spread = 0, cpos = 0, eq = 0, frac = 0, off1 = 0, off2 = 0;
 
   Impl(const PixelGeometry& geo, int s)
@@ -141,7 +142,7 @@ struct PixelModel::Impl {
         mixer1(kNodes * 6 * 4, 1),
         mixer2(kNodes * 64, 3),
         apm1(kNodes * kEnergyLevels),
-        apm2(kNodes * 4 * 9) {
+        apm2(kNodes * 4 * 64) {
     for (int c = 0; c < g.channels; ++c) order.push_back(c);
     if (g.channels >= 3) std::swap(order[0], order[1]);  // G, R, B(, A)
     const std::size_t row = static_cast<std::size_t>(g.width) * g.channels;
@@ -150,7 +151,7 @@ struct PixelModel::Impl {
     bias_sum.assign(4 * kEnergyLevels * 64, 0);
     bias_cnt.assign(4 * kEnergyLevels * 64, 0);
     const std::size_t sizes[kCounterSets] = {kNodes * kEnergyLevels, kNodes * kEnergyLevels * 4,
-                                             kNodes * 64 * 12,       kNodes * 9 * kEnergyLevels,
+                                             kNodes * 64 * 12,       kNodes * 64 * kEnergyLevels,
                                              kNodes * 16 * 12,       kNodes * 49 * 12,
                                              kNodes * 4 * 8 * 12,             kNodes * 7 * 7 * 8,        kNodes * 7 * 7 * 8};
     for (int i = 0; i < kCounterSets; ++i) tables.emplace_back(sizes[i]);
@@ -295,7 +296,7 @@ struct PixelModel::Impl {
     const int pred = (p16c + 8) >> 4;
     frac = std::clamp((p16c - pred * 16 + 8) >> 2, 0, 3);  // where the real prediction lies
     spread = std::min(15, bit_length(static_cast<std::uint64_t>(pmax - pmin) >> scale_shift));
-    rq = k > 0 ? quantise_signed(prev_res >> scale_shift) + 1 : 0;
+    rq = k > 0 ? quantise_signed(prev_res >> scale_shift) + 1 + (k > 1 ? 7 * (quantise_signed(first_res >> scale_shift) + 1) : 0) : 0;
     {
       const int rw = x > 0 ? berr[cur][sp - C] >> scale_shift : 0;
       const int rn = y > 0 ? berr[prv][sp] >> scale_shift : 0;
@@ -312,6 +313,7 @@ struct PixelModel::Impl {
     out_s[c] = value;
     const int res = value - pred;
     prev_res = res;
+    if (k == 0) first_res = res;
     // Learn.
     bias_sum[bctx] += value * 16 - p16;
     if (++bias_cnt[bctx] >= 128) {
@@ -331,7 +333,7 @@ struct PixelModel::Impl {
     idx[0] = static_cast<std::size_t>(node) * kEnergyLevels + qe;
     idx[1] = (static_cast<std::size_t>(node) * kEnergyLevels + qe) * 4 + cpos;
     idx[2] = (static_cast<std::size_t>(node) * 64 + tex) * 12 + qe2;
-    idx[3] = (static_cast<std::size_t>(node) * 9 + rq) * kEnergyLevels + qe;
+    idx[3] = (static_cast<std::size_t>(node) * 64 + rq) * kEnergyLevels + qe;
     idx[4] = (static_cast<std::size_t>(node) * 16 + spread) * 12 + qe2;
     idx[5] = (static_cast<std::size_t>(node) * 49 + eq) * 12 + qe2;
     idx[6] = ((static_cast<std::size_t>(node) * 4 + frac) * 8 + (tex & 7)) * 12 + qe2;
@@ -348,7 +350,7 @@ struct PixelModel::Impl {
     const int pa = apm1.refine(st, node * kEnergyLevels + qe);
     int p = (cm::squash(st) + 3 * pa) >> 2;
     if (strength >= 2) {
-      const int pb = apm2.refine(st, (node * 4 + cpos) * 9 + rq);
+      const int pb = apm2.refine(st, (node * 4 + cpos) * 64 + rq);
       p = (2 * p + cm::squash(st) + pb) >> 2;
     }
     return std::clamp(p, 1, 4095);
