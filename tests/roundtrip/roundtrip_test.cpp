@@ -459,6 +459,8 @@ TEST(Options, RegistriesNameTheDocumentedEntries) {
   EXPECT_TRUE(contains(model_names(), "transformer"));
   EXPECT_TRUE(contains(model_names(), "mix"));
   EXPECT_TRUE(contains(media_names(), "bytes"));
+  EXPECT_TRUE(contains(media_names(), "image"));
+  EXPECT_TRUE(contains(model_names(), "image"));
   EXPECT_STRNE(version(), "");
 }
 

@@ -57,7 +57,7 @@ constexpr Reciprocals kRecip;
 
 class Mixer {
  public:
-  Mixer(int sets, int lr) : w_(static_cast<std::size_t>(sets) * kInputs, 65536 / 4), lr_(lr) {}
+  Mixer(int sets, int lr) : w_(static_cast<std::size_t>(sets) * kInputs, 65536 / 16), lr_(lr) {}
   int mix(const int* x, int set) {
     x_ = x;
     w_set_ = &w_[static_cast<std::size_t>(set) * kInputs];
@@ -150,10 +150,10 @@ struct PixelModel::Impl {
     for (auto& v : berr) v.assign(row, 0);
     bias_sum.assign(4 * kEnergyLevels * 64, 0);
     bias_cnt.assign(4 * kEnergyLevels * 64, 0);
-    const std::size_t sizes[kCounterSets] = {kNodes * kEnergyLevels, kNodes * kEnergyLevels * 4,
-                                             kNodes * 64 * 12,       kNodes * 64 * kEnergyLevels,
-                                             kNodes * 16 * 12,       kNodes * 49 * 12,
-                                             kNodes * 4 * 8 * 12,             kNodes * 7 * 7 * 8,        kNodes * 7 * 7 * 8};
+    const std::size_t sizes[kCounterSets] = {
+        kNodes * kEnergyLevels,      kNodes * kEnergyLevels * 4, kNodes * 64 * 12,
+        kNodes * 64 * kEnergyLevels, kNodes * 16 * 12,           kNodes * 49 * 12,
+        kNodes * 4 * 8 * 12,         kNodes * 7 * 7 * 8,         kNodes * 7 * 7 * 8};
     for (int i = 0; i < kCounterSets; ++i) tables.emplace_back(sizes[i]);
   }
 
@@ -296,7 +296,9 @@ struct PixelModel::Impl {
     const int pred = (p16c + 8) >> 4;
     frac = std::clamp((p16c - pred * 16 + 8) >> 2, 0, 3);  // where the real prediction lies
     spread = std::min(15, bit_length(static_cast<std::uint64_t>(pmax - pmin) >> scale_shift));
-    rq = k > 0 ? quantise_signed(prev_res >> scale_shift) + 1 + (k > 1 ? 7 * (quantise_signed(first_res >> scale_shift) + 1) : 0) : 0;
+    rq = k > 0 ? quantise_signed(prev_res >> scale_shift) + 1 +
+                     (k > 1 ? 7 * (quantise_signed(first_res >> scale_shift) + 1) : 0)
+               : 0;
     {
       const int rw = x > 0 ? berr[cur][sp - C] >> scale_shift : 0;
       const int rn = y > 0 ? berr[prv][sp] >> scale_shift : 0;
@@ -306,7 +308,8 @@ struct PixelModel::Impl {
     {
       // Where other predictions point relative to the coded one.
       const int sh = scale_shift;
-      off1 = quantise_signed((p[2] - pred) >> sh) * 7 + quantise_signed((p[k > 0 ? 11 : 7] - pred) >> sh);
+      off1 = quantise_signed((p[2] - pred) >> sh) * 7 +
+             quantise_signed((p[k > 0 ? 11 : 7] - pred) >> sh);
       off2 = quantise_signed((Nv - pred) >> sh) * 7 + quantise_signed((Wv - pred) >> sh);
     }
     const int value = io.code_residual(*this, out_s[c], pred);
