@@ -17,6 +17,7 @@ constexpr int kEnergyLevels = 24;
 constexpr int kNodes = 64;
 constexpr int kInputs = 10;  // counters + bias
 constexpr int kMaxK = 17;
+constexpr std::int32_t kMaxWeight = 1 << 24;  // 256.0 in the mixer's 16.16 weights
 
 int bit_length(std::uint64_t v) { return v == 0 ? 0 : 64 - std::countl_zero(v); }
 
@@ -70,7 +71,9 @@ class Mixer {
   }
   void update(int bit) {
     const int err = ((bit << 12) - pr_) * lr_;
-    for (int i = 0; i < kInputs; ++i) w_set_[i] += (x_[i] * err) >> 11;
+    // Clamped so that no input sequence can overflow a weight (signed overflow is UB).
+    for (int i = 0; i < kInputs; ++i)
+      w_set_[i] = std::clamp(w_set_[i] + ((x_[i] * err) >> 11), -kMaxWeight, kMaxWeight);
   }
 
  private:
