@@ -25,11 +25,13 @@ struct CompressOptions {
   int level = 5;
   // Model family: "cm" (context mixing), "lstm" and "transformer" (online neural byte models),
   // "mix" (context mixing with an LSTM among the mixer's inputs), "audio" (prediction cascade
-  // and residual coder for PCM). Empty means the default family for the media ("audio" for
-  // audio; "cm" otherwise, and with `best` on text above 1 MiB, "mix").
+  // and residual coder for PCM), "image" (blended 2-D prediction and context-mixed residuals for
+  // pixels). Empty means the default family for the media ("audio" for audio, "image" for
+  // images; "cm" otherwise, and with `best` on text above 1 MiB, "mix").
   std::string model;
   // Media front end: "auto" sniffs the content; "bytes" forces the identity transform; "audio"
-  // asks for the audio front end (a file it cannot parse still takes the byte path).
+  // asks for the audio front end, "image" for the image front end (PNM/BMP byte-exact, PNG
+  // pixel-exact); a file the front end cannot parse still takes the byte path.
   std::string media = "auto";
   // Strongest configuration lmpack has for the media: the model's best level, and on text with
   // no model named, the "mix" family (overrides level).

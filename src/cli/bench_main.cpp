@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/bench_audio.h"
+#include "cli/bench_image.h"
 #include "cli/bench_report.h"
 #include "cli/bench_runner.h"
 #include "cli/cleanup.h"
@@ -102,13 +103,15 @@ struct BenchOptions {
   std::uint64_t block_size = 0;
   int threads = 1;
   bool quiet = false;
+  bool patches = false;  // --patches: the LMIC patch protocol instead of the codec table
 };
 
 // Returns false with exit_code set when the run is already over (help, usage error).
 bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_code) {
   CLI::App app{
       "lmpack bench: compare lmpack's levels with gzip, bzip2, xz, zstd and brotli on "
-      "the same files,\nand on audio files also with flac -8 and wavpack -hhx6. Each codec "
+      "the same files,\nand on audio files also with flac -8 and wavpack -hhx6, on images with "
+      "optipng -o7,\ncwebp -lossless -z 9 and cjxl -d 0 -e 9. Each codec "
       "runs as a subprocess\n(one thread), compressing and then decompressing; the round trip "
       "is checked byte for byte.",
       "lmpack bench"};
@@ -145,6 +148,9 @@ bool parse_bench_options(int argc, char** argv, BenchOptions& opt, int& exit_cod
   auto* block_opt = app.add_option("-B,--block-size", block_text, "Block size passed to lmpack")
                         ->type_name("SIZE");
   app.add_flag("-q,--quiet", opt.quiet, "No progress lines on stderr");
+  app.add_flag("--patches", opt.patches,
+               "Images: the LMIC protocol instead (grayscale, independent 32x64 patches, lmpack "
+               "default and --best vs PNG)");
 
   std::vector<std::string> args(argv + 1, argv + argc);
   std::reverse(args.begin(), args.end());
@@ -218,6 +224,8 @@ int run_bench(int argc, char** argv, int full_argc, char** full_argv) {
     return kExitError;
   }
 
+  if (opt.patches) return run_patch_bench(files, opt.quiet) ? kExitOk : kExitError;
+
   std::vector<CodecSpec> codecs;
   for (const auto& level : opt.levels) {
     codecs.push_back(lmpack_codec("/proc/self/exe", level, opt.block_size, opt.threads));
@@ -247,9 +255,10 @@ int run_bench(int argc, char** argv, int full_argc, char** full_argv) {
   std::size_t total_jobs = 0;
   for (const auto& file : files) {
     std::optional<AudioShape> shape = probe_audio(file);
+    const bool image = !shape && (shape = probe_image(file)).has_value();
     variants.push_back({file, file, 0, shape});
     for (int bits : opt.bits) {
-      if (!shape) {
+      if (!shape || image) {
         print_error(file, "note: not integer PCM audio, --bits skips it");
         break;
       }

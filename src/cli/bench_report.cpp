@@ -226,7 +226,8 @@ std::string render_table(const BenchContext& context, const std::vector<Measurem
   if (audio) {
     out +=
         "# audio: bits/smp = compressed bits per sample (frames x channels);"
-        " vs flac = size / flac -8 size\n";
+        " vs flac = size / flac -8 size\n"
+        "# images: bits/smp = compressed bits per sub-pixel (pixels x channels)\n";
   }
   for (const auto& cells : lines) {
     std::string line;

@@ -47,6 +47,30 @@ const std::vector<PeerTemplate>& peer_table() {
        "wvunpack",
        {"wav", "aiff", "w64", "rf64", "caf"},
        "wv"},
+      // Image peers (file_args; they run on image inputs, see bench_image.h). optipng's output
+      // is a PNG, so its "decompressor" is a copy; cwebp's comes back through dwebp as PAM and
+      // cjxl's through djxl; the bench compares pixels. cjxl runs on one thread.
+      {"optipng",
+       "optipng -o7",
+       {"-o7", "-quiet", "-force", "-out", "{out}", "{in}"},
+       {"{in}", "{out}"},
+       "cp",
+       {"ppm", "pgm", "bmp", "png"},
+       "png"},
+      {"cwebp",
+       "cwebp -lossless -z 9",
+       {"-quiet", "-lossless", "-z", "9", "{in}", "-o", "{out}"},
+       {"-quiet", "-pam", "{in}", "-o", "{out}"},
+       "dwebp",
+       {"ppm", "pgm", "pam", "png"},
+       "webp"},
+      {"cjxl",
+       "cjxl -d 0 -e 9",
+       {"-d", "0", "-e", "9", "--num_threads=0", "--quiet", "{in}", "{out}"},
+       {"--num_threads=0", "--quiet", "{in}", "{out}"},
+       "djxl",
+       {"ppm", "pgm", "pam", "png"},
+       "jxl"},
   };
   return table;
 }

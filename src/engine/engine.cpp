@@ -42,6 +42,8 @@ Status plan_compression(const engine::MediaStream& stream, const CompressOptions
   if (model_name.empty()) {
     if (stream.audio && model::find_family("audio")) {
       model_name = "audio";
+    } else if (stream.image && model::find_family("image")) {
+      model_name = "image";
     } else {
       // --best on text means the neural mix model, only above 1 MiB: smaller blocks get CM
       // level 9's search over lighter variants, which beat mix -9 (one variant) on 35 KB.
@@ -72,6 +74,9 @@ Status plan_compression(const engine::MediaStream& stream, const CompressOptions
   // Audio blocks hold whole frames, so every block starts on channel 0 of a sample.
   const std::uint64_t frame = static_cast<std::uint64_t>(stream.shape.frame_bytes());
   if (stream.audio && plan.block_size > frame) plan.block_size -= plan.block_size % frame;
+  // Image blocks hold whole rows, so a model sees every block as a smaller image.
+  const std::uint64_t row = std::uint64_t{stream.shape.width} * stream.shape.frame_bytes();
+  if (stream.image && plan.block_size > row) plan.block_size -= plan.block_size % row;
   return Status::ok();
 }
 

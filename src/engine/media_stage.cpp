@@ -2,6 +2,7 @@
 
 #include "format/container.h"
 #include "media/audio/audio_file.h"
+#include "media/image/image_file.h"
 
 namespace lmpack::engine {
 
@@ -15,6 +16,47 @@ model::StreamShape audio_shape(const media::audio::PcmLayout& layout) {
   shape.bits = layout.bits;
   shape.sample_rate = layout.sample_rate;
   return shape;
+}
+
+model::StreamShape image_shape(const media::image::ImageLayout& layout) {
+  model::StreamShape shape;
+  shape.image = true;
+  shape.channels = layout.channels;
+  shape.bytes_per_sample = layout.bytes_per_sample;
+  shape.bits = layout.bits;
+  shape.width = layout.width;
+  shape.height = layout.height;
+  return shape;
+}
+
+// The image branch of split_media: false when the image front end declines the file.
+bool split_image(std::span<const std::uint8_t> input, MediaStream& out) {
+  media::image::ImageFile image;
+  if (!media::image::parse(input, image, out.owned)) return false;
+  out.media = media::find_media(media::kImageId);
+  out.image = true;
+  out.params = media::image::serialize(image);
+  out.data = out.owned;
+  out.shape = image_shape(image.layout);
+  out.checksum = image.format == media::image::Format::kPng ? format::whole_checksum(out.owned)
+                                                            : format::whole_checksum(input);
+  return true;
+}
+
+Status plan_image(std::span<const std::uint8_t> params, std::uint64_t stream_size, MediaPlan& out) {
+  media::image::ImageFile image;
+  if (Status s = media::image::deserialize(params, image); !s) return s;
+  if (image.layout.pixel_bytes() != stream_size) {
+    return {ErrorCode::kCorrupt, "corrupt archive (image size does not match the data)"};
+  }
+  out.image = true;
+  out.shape = image_shape(image.layout);
+  out.checksum_of_stream = image.format == media::image::Format::kPng;
+  out.description = media::image::describe(image);
+  out.file_size = stream_size;
+  if (!out.checksum_of_stream) out.file_size += image.prefix.size() + image.suffix.size() +
+                                                std::uint64_t{image.row_pad} * image.layout.height;
+  return Status::ok();
 }
 
 }  // namespace
@@ -49,6 +91,10 @@ Status split_media(std::span<const std::uint8_t> input, const std::string& reque
     }
     out.owned.clear();
   }
+  if (wanted->id == media::kImageId) {
+    if (split_image(input, out)) return Status::ok();
+    out = MediaStream{};
+  }
   out.media = media::find_media(media::kBytesId);
   out.data = input;
   out.checksum = format::whole_checksum(input);
@@ -69,6 +115,7 @@ Status plan_media(std::uint8_t media_id, std::span<const std::uint8_t> params,
     out.file_size = stream_size;
     return Status::ok();
   }
+  if (media_id == media::kImageId) return plan_image(params, stream_size, out);
   media::audio::AudioFile audio;
   if (Status s = media::audio::deserialize(params, audio); !s) return s;
   if (audio.frames * static_cast<std::uint64_t>(audio.layout.frame_bytes()) != stream_size) {
@@ -86,6 +133,11 @@ Status plan_media(std::uint8_t media_id, std::span<const std::uint8_t> params,
 Status join_media(const MediaPlan& plan, std::span<const std::uint8_t> params,
                   std::vector<std::uint8_t>& stream, const DecompressOptions& options,
                   std::vector<std::uint8_t>& file) {
+  if (plan.image) {
+    media::image::ImageFile image;
+    if (Status s = media::image::deserialize(params, image); !s) return s;
+    return media::image::rebuild(image, stream, file);
+  }
   if (!plan.audio) {
     file = std::move(stream);
     return Status::ok();

@@ -24,6 +24,7 @@ struct MediaStream {
   // stream, since the file that comes back is a new encoding of the same samples.
   std::uint64_t checksum = 0;
   bool audio = false;
+  bool image = false;
 };
 
 // `requested`: "auto", "bytes" or "audio". A file the audio front end cannot parse takes the byte
@@ -37,6 +38,7 @@ struct MediaPlan {
   const media::MediaType* media = nullptr;
   model::StreamShape shape;
   bool audio = false;
+  bool image = false;
   bool checksum_of_stream = false;  // trailer covers the decoded stream, not the rebuilt file
   std::string description;          // for -l
   // Bytes decompress() returns: the stream for bytes; prefix + samples + suffix for the parsed

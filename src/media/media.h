@@ -16,6 +16,7 @@ struct MediaType {
 
 inline constexpr std::uint8_t kBytesId = 0;
 inline constexpr std::uint8_t kAudioId = 1;
+inline constexpr std::uint8_t kImageId = 2;  // src/media/image/: PNM, BMP, PNG pixels
 
 const MediaType* find_media(const std::string& name);
 const MediaType* find_media(std::uint8_t id);

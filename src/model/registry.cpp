@@ -1,6 +1,7 @@
 // The model families this build knows. Adding a family: one folder plus one line here.
 #include "model/audio/audio_family.h"
 #include "model/codec.h"
+#include "model/image/image_family.h"
 #include "model/nn/families.h"
 
 namespace lmpack::model {
@@ -11,7 +12,7 @@ const ModelFamily& cm_family();
 
 std::vector<const ModelFamily*> all_families() {
   return {&cm::cm_family(), &nn::lstm_family(), &nn::transformer_family(), &nn::mix_family(),
-          &audio::audio_family()};
+          &audio::audio_family(), &image::image_family()};
 }
 
 const ModelFamily* find_family(const std::string& name) {

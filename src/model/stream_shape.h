@@ -14,6 +14,12 @@ struct StreamShape {
   int bytes_per_sample = 1;       // token bytes per sample: 1..4
   int bits = 8;                   // valid bits per sample from the file header (<= 8 * bytes)
   std::uint32_t sample_rate = 0;  // Hz; 0 when unknown (bytes)
+  // Images (media "image"): the block holds whole rows of `width` pixels of `channels` samples
+  // (bytes_per_sample bytes each, most significant first, `bits` significant bits); blocks start
+  // on row boundaries.
+  bool image = false;
+  std::uint32_t width = 0;
+  std::uint32_t height = 0;  // of the whole image
 
   int frame_bytes() const { return channels * bytes_per_sample; }
 };

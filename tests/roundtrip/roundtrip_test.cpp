@@ -112,8 +112,10 @@ void check_inspect(const Bytes& input, const Bytes& archive, const CompressOptio
   EXPECT_GE(info.format_version, 1u);
   EXPECT_EQ(info.original_size, input.size());
   EXPECT_EQ(info.archive_size, archive.size());
-  // Audio blocks hold the samples (whole frames) without the file's other bytes.
-  const bool audio = info.media == "audio";
+  // Audio blocks hold the samples (whole frames) without the file's other bytes; image blocks
+  // the pixels (whole rows).
+  const bool image = info.media == "image";
+  const bool audio = info.media == "audio" || image;
   const std::uint64_t stream = audio ? info.stream_size : input.size();
   if (audio) {
     EXPECT_LE(stream, input.size());
@@ -134,7 +136,9 @@ void check_inspect(const Bytes& input, const Bytes& archive, const CompressOptio
     }
   }
   if (options.block_size != 0 && !single_raw_block) {
-    if (audio) {  // rounded down to whole frames
+    if (image) {  // rounded down to whole rows
+      EXPECT_LE(info.block_size, options.block_size);
+    } else if (audio) {  // rounded down to whole frames
       EXPECT_LE(info.block_size, options.block_size);
       EXPECT_GT(info.block_size, options.block_size - 64 * 4);
     } else {
@@ -214,7 +218,8 @@ TEST_P(SampleRoundTrip, Best) {
   o.best = true;
   o.block_size = 256 * kKiB;
   const bool audio = GetParam().parent_path().filename() == "audio";
-  if (input.size() > 64 * kKiB && !audio) o.model = "cm";
+  const bool image = GetParam().parent_path().filename() == "image";
+  if (input.size() > 64 * kKiB && !audio && !image) o.model = "cm";
   expect_round_trip(input, o);
 }
 
@@ -454,6 +459,8 @@ TEST(Options, RegistriesNameTheDocumentedEntries) {
   EXPECT_TRUE(contains(model_names(), "transformer"));
   EXPECT_TRUE(contains(model_names(), "mix"));
   EXPECT_TRUE(contains(media_names(), "bytes"));
+  EXPECT_TRUE(contains(media_names(), "image"));
+  EXPECT_TRUE(contains(model_names(), "image"));
   EXPECT_STRNE(version(), "");
 }
 
@@ -649,6 +656,9 @@ TEST_P(LevelMonotonicity, HigherLevelsNeverCompressWorse) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Text, LevelMonotonicity, ::testing::ValuesIn(text_samples()),
+                         [](const auto& info) { return param_name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Image, LevelMonotonicity,
+                         ::testing::ValuesIn(files_under(fs::path(LMPACK_SAMPLES_DIR) / "image")),
                          [](const auto& info) { return param_name(info.param); });
 INSTANTIATE_TEST_SUITE_P(Audio, LevelMonotonicity,
                          ::testing::ValuesIn(files_under(fs::path(LMPACK_SAMPLES_DIR) / "audio")),

@@ -1,0 +1,167 @@
+// The image family: block bytes -> samples (rows of width * channels, big-endian 16-bit) ->
+// PixelModel -> binary arithmetic coder.
+//
+// Payload: u8 `bits` (bit length of the block's largest sample; 0 = all samples zero, nothing
+// else coded), the bytes of a trailing partial row verbatim, then the coded samples.
+#include <algorithm>
+#include <bit>
+#include <memory>
+#include <string>
+
+#include "coder/binary_coder.h"
+#include "model/image/image_family.h"
+#include "model/image/pixel_model.h"
+#include "model/params_io.h"
+
+namespace lmpack::model::image {
+namespace {
+
+// Streams that are not images are coded as 8-bit gray rows of this width.
+constexpr std::uint32_t kBytesWidth = 1024;
+
+class ImageCodec final : public BlockCodec {
+ public:
+  ImageCodec(const ImageConfig& config, const StreamShape& shape) : config_(config) {
+    if (shape.image) {
+      width_ = std::max<std::uint32_t>(1, shape.width);
+      channels_ = shape.channels;
+      bytes_ = shape.bytes_per_sample;
+    }
+  }
+
+  void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+              const BlockProgress& progress) override {
+    const std::uint64_t row = row_bytes();
+    const std::uint64_t rows = block.size() / row;
+    const std::uint64_t n = rows * row / bytes_;
+    std::vector<std::int32_t> samples(n);
+    std::int32_t maxv = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      samples[i] = bytes_ == 2 ? (block[2 * i] << 8) | block[2 * i + 1] : block[i];
+      maxv = std::max(maxv, samples[i]);
+    }
+    const int bits = std::bit_width(static_cast<std::uint32_t>(maxv));
+    out.push_back(static_cast<std::uint8_t>(bits));
+    out.insert(out.end(), block.begin() + rows * row, block.end());
+    if (bits == 0 || rows == 0) return;
+    PixelModel model(geometry(bits), config_.strength);
+    coder::BinaryEncoder enc(out);
+    model.encode(samples, rows, enc);
+    enc.finish();
+    if (progress) progress(block.size());
+  }
+
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    const std::uint64_t row = row_bytes();
+    const std::uint64_t rows = out.size() / row;
+    const std::uint64_t tail = out.size() - rows * row;
+    std::fill(out.begin(), out.end(), 0);
+    if (payload.empty()) return;
+    const int bits = std::min<int>(payload[0], 8 * bytes_);
+    const std::size_t have = std::min<std::size_t>(tail, payload.size() - 1);
+    std::copy_n(payload.begin() + 1, have, out.begin() + rows * row);
+    if (bits == 0 || rows == 0) return;
+    const std::uint64_t n = rows * row / bytes_;
+    std::vector<std::int32_t> samples(n, 0);
+    PixelModel model(geometry(bits), config_.strength);
+    coder::BinaryDecoder dec(payload.subspan(1 + have));
+    model.decode(samples, rows, dec);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      if (bytes_ == 2) {
+        out[2 * i] = static_cast<std::uint8_t>(samples[i] >> 8);
+        out[2 * i + 1] = static_cast<std::uint8_t>(samples[i]);
+      } else {
+        out[i] = static_cast<std::uint8_t>(samples[i]);
+      }
+    }
+    if (progress) progress(out.size());
+  }
+
+ private:
+  std::uint64_t row_bytes() const { return std::uint64_t{width_} * channels_ * bytes_; }
+  PixelGeometry geometry(int bits) const {
+    PixelGeometry g;
+    g.width = width_;
+    g.channels = channels_;
+    g.bits = bits;
+    return g;
+  }
+
+  ImageConfig config_;
+  std::uint32_t width_ = kBytesWidth;
+  int channels_ = 1;
+  int bytes_ = 1;
+};
+
+// ---- levels and params ----
+
+std::uint64_t block_size_for(int) { return std::uint64_t{64} << 20; }
+
+std::uint64_t memory_for(int level) {
+  PixelGeometry g;
+  g.width = 8192;
+  g.channels = 4;
+  // The block's samples as int32 (4x an 8-bit block) plus the model.
+  return PixelModel::memory_bytes(g, image_config_for_level(level).strength) +
+         4 * block_size_for(level);
+}
+
+std::vector<std::uint8_t> params_for(int level) { return serialize(image_config_for_level(level)); }
+
+Status make_for_stream(int level, std::span<const std::uint8_t> params, const StreamShape& shape,
+                       std::unique_ptr<BlockCodec>& out) {
+  (void)level;
+  ImageConfig config;
+  if (Status s = deserialize(params, config); !s) return s;
+  if (shape.image && (shape.channels < 1 || shape.channels > 4 || shape.bytes_per_sample < 1 ||
+                      shape.bytes_per_sample > 2 || shape.width == 0)) {
+    return {ErrorCode::kUnknownModel, "image model: unsupported stream shape"};
+  }
+  out = std::make_unique<ImageCodec>(config, shape);
+  return Status::ok();
+}
+
+Status make_bytes(int level, std::span<const std::uint8_t> params,
+                  std::unique_ptr<BlockCodec>& out) {
+  return make_for_stream(level, params, StreamShape{}, out);
+}
+
+constexpr std::uint8_t kParamsVersion = 1;
+
+}  // namespace
+
+ImageConfig image_config_for_level(int level) {
+  ImageConfig c;
+  c.strength = level >= 8 ? 2 : 1;
+  return c;
+}
+
+// u8 version (1), u8 strength (1..2).
+std::vector<std::uint8_t> serialize(const ImageConfig& config) {
+  return {kParamsVersion, static_cast<std::uint8_t>(config.strength)};
+}
+
+Status deserialize(std::span<const std::uint8_t> params, ImageConfig& config) {
+  if (params.size() != 2) {
+    return {ErrorCode::kUnknownModel, "image model parameters have an unknown layout (size " +
+                                          std::to_string(params.size()) + ")"};
+  }
+  if (params[0] != kParamsVersion) {
+    return {ErrorCode::kUnknownModel,
+            "image model parameters version " + std::to_string(params[0]) + " is not supported"};
+  }
+  if (params[1] < 1 || params[1] > 2) {
+    return {ErrorCode::kUnknownModel, "image model parameters are out of range"};
+  }
+  config.strength = params[1];
+  return Status::ok();
+}
+
+const ModelFamily& image_family() {
+  static const ModelFamily f{
+      6, "image", 5, 9, block_size_for, memory_for, params_for, make_bytes, make_for_stream};
+  return f;
+}
+
+}  // namespace lmpack::model::image
