@@ -30,7 +30,8 @@ class Reader {
       if (pos_ >= data_.size()) return false;
       const std::uint8_t b = data_[pos_++];
       v |= std::uint64_t{b & 0x7Fu} << shift;
-      if ((b & 0x80) == 0) return shift < 63 || b <= 1;
+      // Shortest form only (docs/format.md): a last byte of 0 must be the only byte.
+      if ((b & 0x80) == 0) return (b != 0 || shift == 0) && (shift < 63 || b <= 1);
     }
     return false;
   }
