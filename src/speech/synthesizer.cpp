@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <string>
 
 #include "speech/prosody.h"
 
@@ -20,8 +21,8 @@ namespace {
 constexpr std::size_t kSamplesPerTick = kSynthRate / 1000 * kTickMs;
 // A pause of at least this many ticks ends a phrase.
 constexpr std::uint32_t kPhraseGapTicks = 3;
-// Flite's speaking rate is only stretched this far; the rest is resampling or padding.
-constexpr double kMinStretch = 0.6, kMaxStretch = 1.8;
+// Flite is never asked to speak faster than this; any remaining overrun is resampled or cut.
+constexpr double kMinStretch = 0.6;
 // Word loudness follows the original within this range around the phrase's level.
 constexpr double kMaxWordGainDb = 6.0;
 
@@ -133,21 +134,28 @@ Status synthesize(const Transcript& t, std::size_t length, std::vector<float>& o
       mean /= double(pitches.size());
       flite_feat_set_float(voice->features, "int_f0_target_mean", static_cast<float>(mean));
     }
-    const std::size_t target = end - begin;
-    std::vector<float> natural = speak(voice, text, 1.0);
-    std::vector<float> spoken = natural;
-    if (!natural.empty()) {
-      const double stretch =
-          std::clamp(double(target) / double(natural.size()), kMinStretch, kMaxStretch);
-      if (stretch < 0.95 || stretch > 1.05) spoken = speak(voice, text, stretch);
+    // The phrase may use the pause after it, up to the next phrase. Flite speaks at its natural
+    // pace (slowing it down to fill a long original phrase made it harder to understand), and
+    // only speeds up when the words would not fit before the next phrase starts.
+    const std::size_t limit =
+        k + 1 < all.size()
+            ? std::min(length, std::size_t{t.words[all[k + 1].first].start} * kSamplesPerTick)
+            : length;
+    const std::size_t slot = limit - begin;
+    std::vector<float> spoken = speak(voice, text, 1.0);
+    if (spoken.size() > slot) {
+      const double stretch = std::max(kMinStretch, double(slot) / double(spoken.size()));
+      spoken = speak(voice, text, stretch);
+      // Within 25% the remaining overrun is resampled away; beyond that, the end is cut.
+      if (spoken.size() > slot && double(slot) / double(spoken.size()) > 0.8) {
+        spoken = fit_length(spoken, slot);
+      }
     }
     if (saved_mean > 0.0f) {
       flite_feat_set_float(voice->features, "int_f0_target_mean", saved_mean);
     }
     if (spoken.empty()) continue;
-    // Within 25% the remaining mismatch is resampled away; beyond that, cut or pad.
-    const double ratio = double(target) / double(spoken.size());
-    if (ratio > 0.8 && ratio < 1.25) spoken = fit_length(spoken, target);
+    const std::size_t target = end - begin;
     const double gain = std::pow(10.0, (phrase_db - rms_db(spoken.data(), spoken.size())) / 20.0);
     const double word_scale = double(spoken.size()) / double(std::max<std::size_t>(target, 1));
     for (std::size_t i = p.first; i <= p.last; ++i) {
@@ -170,11 +178,6 @@ Status synthesize(const Transcript& t, std::size_t length, std::vector<float>& o
         for (std::size_t s = se; s < nb; ++s) spoken[s] = static_cast<float>(spoken[s] * gain);
       }
     }
-    // A phrase Flite could not fit may run into the pause after it, never into the next phrase.
-    const std::size_t limit =
-        k + 1 < all.size()
-            ? std::min(length, std::size_t{t.words[all[k + 1].first].start} * kSamplesPerTick)
-            : length;
     const std::size_t n = std::min(spoken.size(), limit - begin);
     for (std::size_t i = 0; i < n; ++i) out[begin + i] += spoken[i];
   }

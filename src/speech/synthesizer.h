@@ -1,8 +1,8 @@
 // Speaks a transcript again with Flite (Debian: flite1-dev; voices cmu_us_slt and cmu_us_rms),
-// fitted to the original timings: each phrase (words between pauses) is synthesised at the
-// speed that makes it last as long as the original did, then placed where the original phrase
-// started, so the output has the original length and pauses. The phrase's pitch and each word's
-// loudness follow the transcript's prosody.
+// fitted to the original timings: each phrase (words between pauses) starts where the original
+// phrase started and is spoken at Flite's natural pace, sped up only when it would run into the
+// next phrase, so the output has the original length and its pauses start where they did. The
+// phrase's mean pitch steers Flite's intonation and each word's loudness follows the original.
 #pragma once
 
 #include <cstdint>
