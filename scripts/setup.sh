@@ -20,6 +20,7 @@ packages=(
   flac wavpack                         # audio peers for `lmpack bench`
   libpng-dev zlib1g-dev                # image front end (PNG)
   optipng webp libjxl-tools            # image peers for `lmpack bench`
+  libpocketsphinx-dev pocketsphinx-en-us flite1-dev # lossy speech mode (recognise, resynthesise)
 )
 
 missing=()

@@ -14,6 +14,7 @@
 #include "cli/file_io.h"
 #include "cli/list.h"
 #include "cli/progress.h"
+#include "cli/speech_list.h"
 #include "lmpack/lmpack.h"
 
 namespace lmpack::cli {
@@ -85,6 +86,7 @@ Destination choose_destination(const Options& opt, const Source& source) {
   } else {
     std::string base = source.path.substr(source.path.rfind('/') + 1);
     if (!ends_with(source.path, kSuffix) || base.size() <= kSuffix.size()) {
+      if (file_is_speech_archive(source.path)) fail(kSpeechDecodeHint);
       fail("unknown suffix, expected .lmp (use -c or -o to name the output)");
     }
     dest.path = source.path.substr(0, source.path.size() - kSuffix.size());
@@ -202,6 +204,13 @@ void decompress_one(const Options& opt, const Source& source, const Destination&
   std::vector<std::uint8_t> archive;
   check(read_input(source.path, archive));
   if (archive.empty()) fail("empty file, not an lmpack archive");
+  if (is_speech_archive_data(archive)) {
+    // -t checks a speech archive's integrity; -d never passes it off as lossless output.
+    ArchiveInfo info;
+    if (opt.mode != Mode::kTest) fail(kSpeechDecodeHint);
+    check(inspect_speech(archive, info));
+    return;
+  }
   bool show = !opt.quiet && (opt.verbose || isatty(STDERR_FILENO));
   Progress progress(source.name, show);
   DecompressOptions options;

@@ -11,6 +11,7 @@
 
 #include "cli/diagnostics.h"
 #include "cli/file_io.h"
+#include "cli/speech_list.h"
 #include "lmpack/lmpack.h"
 
 namespace lmpack::cli {
@@ -59,7 +60,10 @@ bool inspect_file(const Options& opt, const std::string& path, Listed& out) {
   Status status = read_input(path, data);
   if (status && data.empty())
     status = Status(ErrorCode::kTruncated, "empty file, not an lmpack archive");
-  if (status) status = inspect(data, out.info);
+  if (status) {
+    status =
+        is_speech_archive_data(data) ? inspect_speech(data, out.info) : inspect(data, out.info);
+  }
   if (!status) {
     print_error(out.name,
                 status.message().empty() ? error_code_name(status.code()) : status.message());

@@ -8,11 +8,18 @@
 #include "cli/cli_options.h"
 #include "cli/diagnostics.h"
 #include "cli/file_actions.h"
+#include "cli/speech_main.h"
 
 int main(int argc, char** argv) {
   using namespace lmpack::cli;
   try {
+    if (argc > 1 && std::strcmp(argv[1], "speech") == 0) return run_speech(argc - 1, argv + 1);
     if (argc > 1 && std::strcmp(argv[1], "bench") == 0) {
+      for (int i = 2; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--speech") == 0) {
+          return run_speech_bench(argc - 1, argv + 1, argc, argv);
+        }
+      }
       return run_bench(argc - 1, argv + 1, argc, argv);
     }
     int exit_code = kExitOk;
