@@ -248,19 +248,56 @@ TEST(AudioCodec, LevelsMakeParamsThatRoundTrip) {
   }
 }
 
-// Archives written before the hints existed (params version 1: the same record without its last
-// byte) still decode, with the hints off.
-TEST(AudioCodec, ReadsVersion1Params) {
-  AudioConfig with_hints = audio_config_for_level(5);
-  ASSERT_NE(with_hints.hints, 0);
-  std::vector<std::uint8_t> v1 = serialize(with_hints);
-  v1.pop_back();
+// Archives written by older versions still decode: version 1 (before the hints: the record up to
+// the residual strength) with the hints off, version 2 (before the parallel cascade: one more
+// byte) without it.
+TEST(AudioCodec, ReadsOlderParamsVersions) {
+  AudioConfig current = audio_config_for_level(9);
+  ASSERT_NE(current.hints, 0);
+  ASSERT_GT(current.predictor.alt_orders[0], 0);
+  const std::vector<std::uint8_t> v3 = serialize(current);
+  constexpr std::size_t kAltBytes = 2 * (2 + 8);
+  std::vector<std::uint8_t> v2(v3.begin(), v3.end() - kAltBytes);
+  v2[0] = 2;
+  std::vector<std::uint8_t> v1(v2.begin(), v2.end() - 1);
   v1[0] = 1;
-  AudioConfig c;
-  ASSERT_TRUE(deserialize(v1, c));
-  EXPECT_EQ(c.hints, 0);
-  with_hints.hints = 0;
-  EXPECT_EQ(serialize(c), serialize(with_hints));
+  AudioConfig c2, c1;
+  ASSERT_TRUE(deserialize(v2, c2));
+  ASSERT_TRUE(deserialize(v1, c1));
+  AudioConfig expect = current;
+  expect.predictor.alt_orders[0] = expect.predictor.alt_orders[1] = 0;
+  expect.predictor.alt_rates[0] = expect.predictor.alt_rates[1] = 0.0;
+  EXPECT_EQ(serialize(c2), serialize(expect));
+  expect.hints = 0;
+  EXPECT_EQ(serialize(c1), serialize(expect));
+}
+
+TEST(AudioCodec, ParallelCascadeRoundTrips) {
+  // A cheap main cascade beside a parallel one of one and two stages, 1 to 3 channels.
+  const ModelFamily& f = audio_family();
+  for (int alt_stages : {1, 2}) {
+    AudioConfig config = audio_config_for_level(1);
+    config.predictor.alt_orders[0] = 8;
+    config.predictor.alt_rates[0] = 0.1;
+    if (alt_stages == 2) {
+      config.predictor.alt_orders[1] = 4;
+      config.predictor.alt_rates[1] = 0.05;
+    }
+    const auto params = serialize(config);
+    for (int channels : {1, 2, 3}) {
+      const auto block = tokens(music(2500, channels, 16, 30 + channels), 2);
+      std::unique_ptr<BlockCodec> enc, dec, plain;
+      ASSERT_TRUE(make_codec(f, 1, params, shape_of(channels, 2), enc));
+      ASSERT_TRUE(make_codec(f, 1, params, shape_of(channels, 2), dec));
+      std::vector<std::uint8_t> payload;
+      enc->encode(block, payload, {});
+      std::vector<std::uint8_t> back(block.size());
+      dec->decode(payload, back, {});
+      ASSERT_EQ(back, block) << alt_stages << " stages, " << channels << " channels";
+      // The parallel cascade takes part: the payload differs from the level's own.
+      EXPECT_NE(payload, encode(1, shape_of(channels, 2), block));
+    }
+  }
 }
 
 TEST(AudioCodec, RejectsBadParams) {
@@ -277,7 +314,7 @@ TEST(AudioCodec, RejectsBadParams) {
   auto longer = good;
   longer.push_back(0);
   EXPECT_TRUE(rejected(longer));
-  for (std::uint8_t v : {0, 3, 255}) {
+  for (std::uint8_t v : {0, 4, 255}) {
     auto version = good;
     version[0] = v;
     EXPECT_TRUE(rejected(version)) << int{v};
@@ -303,6 +340,9 @@ TEST(AudioCodec, RejectsBadParams) {
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.lead = kMaxLead + 1; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.search = 2; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.hints = 4; })));
+  EXPECT_TRUE(
+      rejected(with([](AudioConfig& c) { c.predictor.alt_orders[1] = kMaxNlmsOrder + 1; })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.alt_rates[0] = 1.5; })));
   // A shape the codec cannot handle.
   StreamShape wide = shape_of(2, 5);
   EXPECT_FALSE(make_codec(f, 5, good, wide, codec));

@@ -322,12 +322,14 @@ using params_io::put_f64;
 
 // Version 1: u8 version, u8 ols_order, u8 ols_cross, u16 ols_interval, f64 ols_lambda,
 // f64 ols_delta, f64 ols_lambda2, u8 ols_irls, u8 lead, u8 search, 3 x (u16 nlms order, f64 rate),
-// u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength. Version 2 appends u8 hints.
-// Version 1 archives still decode (as hints = 0).
-constexpr std::uint8_t kParamsVersion = 2;
+// u8 nlms_ada, f64 mix_rate, u8 bias, u8 residual_strength. Version 2 appends u8 hints;
+// version 3 then 2 x (u16 alt order, f64 alt rate). Older versions still decode (hints 0, no
+// parallel cascade).
+constexpr std::uint8_t kParamsVersion = 3;
 constexpr std::size_t kParamsSizeV1 =
     1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
-constexpr std::size_t kParamsSize = kParamsSizeV1 + 1;
+constexpr std::size_t kParamsSizeV2 = kParamsSizeV1 + 1;
+constexpr std::size_t kParamsSize = kParamsSizeV2 + 2 * (2 + 8);
 
 // Closed ranges that also reject NaN.
 bool in_range(double v, double lo, double hi) { return v >= lo && v <= hi; }
@@ -398,7 +400,9 @@ AudioConfig audio_config_for_level(int level) {
     default:  // 9, the strongest (--best)
       p.ols_order = 32, p.ols_cross = 16, p.ols_interval = 8;
       p.ols_lambda2 = 0.9995, p.ols_irls = 1;
-      nlms(512, 32, 16, 0.05, 0.05, 0.05);
+      nlms(512, 256, 16, 0.05, 0.05, 0.05);
+      p.alt_orders[0] = 32, p.alt_orders[1] = 16;
+      p.alt_rates[0] = 0.1, p.alt_rates[1] = 0.05;
       p.mix_rate = 0.004;
       a.residual_strength = 2, p.strength = 2, a.search = 1;
       break;
@@ -428,6 +432,10 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   put(out, p.bias, 1);
   put(out, a.residual_strength, 1);
   put(out, a.hints, 1);
+  for (int k = 0; k < 2; ++k) {
+    put(out, p.alt_orders[k], 2);
+    put_f64(out, p.alt_rates[k]);
+  }
   return out;
 }
 
@@ -438,7 +446,8 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
     return {ErrorCode::kUnknownModel,
             "audio model parameters version " + std::to_string(version) + " is not supported"};
   }
-  if (bytes.size() != (version == 1 ? kParamsSizeV1 : kParamsSize)) {
+  const std::size_t sizes[] = {kParamsSizeV1, kParamsSizeV2, kParamsSize};
+  if (bytes.size() != sizes[version - 1]) {
     return {ErrorCode::kUnknownModel, "audio model parameters have an unknown layout (size " +
                                           std::to_string(bytes.size()) + ")"};
   }
@@ -468,6 +477,11 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   p.bias = static_cast<int>(get(bytes, pos, 1));
   c.residual_strength = static_cast<int>(get(bytes, pos, 1));
   c.hints = version >= 2 ? static_cast<int>(get(bytes, pos, 1)) : 0;
+  for (int k = 0; k < 2 && version >= 3; ++k) {
+    p.alt_orders[k] = static_cast<int>(get(bytes, pos, 2));
+    p.alt_rates[k] = get_f64(bytes, pos);
+    ok = ok && p.alt_orders[k] <= kMaxNlmsOrder && in_range(p.alt_rates[k], 0.0, 1.0);
+  }
   ok = ok && c.hints <= (kHintFraction | kHintMotion) && p.nlms_ada < (1 << kNlmsStages) &&
        in_range(p.mix_rate, 0.0, 1.0) && p.bias <= 1 && c.residual_strength <= 2;
   if (!ok) return {ErrorCode::kUnknownModel, "audio model parameters are out of range"};

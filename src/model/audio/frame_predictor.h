@@ -33,7 +33,12 @@ struct PredictorConfig {
   int nlms_ada = 0;  // bit k: stage k steps per tap by its gradient's RMS (LMS-ADA) not NLMS
   double mix_rate = 0.0005;  // sign-sign LMS combining the stage predictions (0 = plain sum)
   int bias = 0;              // context-based bias correction of the final prediction (0 = off)
-  int strength = 1;          // 0 fastest .. 2 strongest (informational; the fields above rule)
+  // A second, parallel cascade on the same OLS residual (plain NLMS stages, 0 = off), blended
+  // with the first by their recent errors: one set of lengths rarely suits speech and music
+  // alike.
+  int alt_orders[2] = {0, 0};
+  double alt_rates[2] = {0.0, 0.0};
+  int strength = 1;  // 0 fastest .. 2 strongest (informational; the fields above rule)
 };
 
 // Limits the codec enforces on params read from an archive.
