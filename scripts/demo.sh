@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release preset and compares lmpack with the usual compressors on the samples: the
-# text first, then the audio against flac -8 and wavpack -hhx6 (xz -9e as the byte baseline).
+# text first, then the audio against flac -8 and wavpack -hhx6, then the images against optipng,
+# WebP lossless and JPEG XL (xz -9e as the byte baseline in both).
 #
 #   scripts/demo.sh [BENCH ARGS...]     default: the two tables below
 set -euo pipefail
@@ -18,3 +19,8 @@ echo
 audio_args=(--levels "default,best" --peers "xz,flac,wavpack" samples/audio)
 echo "demo: build/release/lmpack bench ${audio_args[*]}"
 build/release/lmpack bench "${audio_args[@]}"
+echo
+# cjxl -e 9 is the slow one here (about a minute for the five photographs).
+image_args=(--levels "default,best" --peers "xz,optipng,cwebp,cjxl" samples/image)
+echo "demo: build/release/lmpack bench ${image_args[*]}"
+build/release/lmpack bench "${image_args[@]}"
