@@ -103,6 +103,13 @@ TEST(ImageModel, PartialRowsAllZeroAndBytesStreams) {
   EXPECT_EQ(round_trip(bytes, StreamShape{}, 5), bytes);
 }
 
+TEST(ImageModel, FamilyLevels) {
+  const ModelFamily& f = image_family();
+  EXPECT_EQ(f.name, "image");
+  EXPECT_EQ(f.default_level, 5);
+  EXPECT_EQ(f.best_level, 9);  // the sample round trips rely on --best being level 9
+}
+
 TEST(ImageModel, ParamsAreStrict) {
   ImageConfig c;
   EXPECT_TRUE(deserialize(serialize(image_config_for_level(9)), c).is_ok());
