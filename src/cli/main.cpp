@@ -1,5 +1,5 @@
-// lmpack: the command-line front end. `lmpack bench ...` runs the benchmark; everything else is
-// the gzip-like main command.
+// lmpack: the command-line front end. `lmpack bench ...` runs the benchmark, `lmpack train ...`
+// trains a prior; everything else is the gzip-like main command.
 #include <cstring>
 #include <exception>
 #include <new>
@@ -9,11 +9,13 @@
 #include "cli/diagnostics.h"
 #include "cli/file_actions.h"
 #include "cli/speech_main.h"
+#include "cli/train_main.h"
 
 int main(int argc, char** argv) {
   using namespace lmpack::cli;
   try {
     if (argc > 1 && std::strcmp(argv[1], "speech") == 0) return run_speech(argc - 1, argv + 1);
+    if (argc > 1 && std::strcmp(argv[1], "train") == 0) return run_train(argc - 1, argv + 1);
     if (argc > 1 && std::strcmp(argv[1], "bench") == 0) {
       for (int i = 2; i < argc; ++i) {
         if (std::strcmp(argv[i], "--speech") == 0) {
