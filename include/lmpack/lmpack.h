@@ -29,6 +29,11 @@ struct CompressOptions {
   // pixels). Empty means the default family for the media ("audio" for audio, "image" for
   // images; "cm" otherwise, and with `best` on text above 1 MiB, "mix").
   std::string model;
+  // The prior of the "prior" and "prior-mix" families (pretrained transformers that keep
+  // learning while they code): a name looked up as NAME.lmw in the model directories (see
+  // add_model_dir), or a path to a .lmw file; empty means "text-en". The archive records the
+  // prior's name and content hash; decompressing needs the same file.
+  std::string prior;
   // Media front end: "auto" sniffs the content; "bytes" forces the identity transform; "audio"
   // asks for the audio front end, "image" for the image front end (PNM/BMP byte-exact, PNG
   // pixel-exact); a file the front end cannot parse still takes the byte path.
@@ -107,6 +112,12 @@ std::vector<std::string> media_names();
 std::string kernel_in_use();
 std::vector<std::string> kernel_names();
 Status force_kernels(const std::string& name);
+
+// Adds a directory to search for priors (NAME.lmw), ahead of the ones already known. Process-wide.
+// Search order: added directories (most recent first), each directory in $LMPACK_MODEL_DIR
+// (colon-separated), <executable's dir>/../share/lmpack/models, the source tree's models/.
+void add_model_dir(const std::string& dir);
+std::vector<std::string> model_dirs();
 
 // Version string, e.g. "0.1.0".
 const char* version();
