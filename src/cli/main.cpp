@@ -4,6 +4,7 @@
 #include <exception>
 #include <new>
 
+#include "cli/bench_chunks.h"
 #include "cli/bench_main.h"
 #include "cli/cli_options.h"
 #include "cli/diagnostics.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[i], "--speech") == 0) {
           return run_speech_bench(argc - 1, argv + 1, argc, argv);
         }
+        if (std::strcmp(argv[i], "--chunk") == 0) return run_chunk_bench(argc - 1, argv + 1);
       }
       return run_bench(argc - 1, argv + 1, argc, argv);
     }

@@ -227,8 +227,7 @@ Status params_for(int level, const std::string& arg, bool with_cm, std::vector<s
   const std::string name = arg.empty() ? kDefaultTextPrior : arg;
   std::shared_ptr<const LoadedPrior> prior;
   if (Status s = find_prior(name, nullptr, prior); !s) {
-    return {s.code() == ErrorCode::kUnknownModel ? ErrorCode::kInvalidArgument : s.code(),
-            s.message()};
+    return {ErrorCode::kInvalidArgument, s.message()};  // a bad --prior, whatever the cause
   }
   PriorParams p;
   // A path names the file; the archive records its base name (the decoder looks it up by that).
