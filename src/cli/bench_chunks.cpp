@@ -131,6 +131,10 @@ int run_chunk_bench(int argc, char** argv) {
                  "Training data for the zstd dictionary (`zstd --train -B CHUNK`): use the "
                  "prior's training corpus");
   app.add_option("--models", models, "lmpack rows: MODEL:LEVEL,... (RecordCodec)");
+  bool records = false;
+  app.add_flag("--records", records,
+               "Small-records mode: every line of a file (with its newline) is one record, "
+               "instead of fixed chunks");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -193,18 +197,32 @@ int run_chunk_bench(int argc, char** argv) {
       exit_code = kExitError;
       continue;
     }
-    const std::size_t total = data.size() / chunk;
+    std::vector<std::span<const std::uint8_t>> pieces;  // every chunk or record of the file
+    if (records) {
+      std::size_t start = 0;
+      for (std::size_t i = 0; i < data.size(); ++i) {
+        if (data[i] == '\n' || i + 1 == data.size()) {
+          if (i + 1 - start > 1) pieces.push_back(std::span(data).subspan(start, i + 1 - start));
+          start = i + 1;
+        }
+      }
+    } else {
+      for (std::size_t at = 0; at + chunk <= data.size(); at += chunk) {
+        pieces.push_back(std::span(data).subspan(at, chunk));
+      }
+    }
+    const std::size_t total = pieces.size();
     const std::size_t n = max_chunks == 0 || max_chunks > total ? total : max_chunks;
     if (n == 0) {
-      print_error(file, "shorter than one chunk");
+      print_error(file, records ? "has no records" : "shorter than one chunk");
       continue;
     }
     std::vector<std::span<const std::uint8_t>> chunks;
+    std::uint64_t original = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t index = i * total / n;  // evenly spread
-      chunks.push_back(std::span(data).subspan(index * chunk, chunk));
+      chunks.push_back(pieces[i * total / n]);  // evenly spread
+      original += chunks.back().size();
     }
-    const std::uint64_t original = static_cast<std::uint64_t>(n) * chunk;
     std::vector<Row> rows;
     for (const LmRow& r : lm) {
       Row row{r.label, 0, r.codec.prior_bytes(), 0, true};
@@ -235,8 +253,14 @@ int run_chunk_bench(int argc, char** argv) {
       row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rows.push_back(row);
     }
-    std::printf("%s: %zu chunks of %zu bytes (%zu in the file), %llu bytes\n", file.c_str(), n,
-                chunk, total, static_cast<unsigned long long>(original));
+    if (records) {
+      std::printf("%s: %zu records (%zu in the file), %llu bytes, %.0f bytes a record\n",
+                  file.c_str(), n, total, static_cast<unsigned long long>(original),
+                  static_cast<double>(original) / static_cast<double>(n));
+    } else {
+      std::printf("%s: %zu chunks of %zu bytes (%zu in the file), %llu bytes\n", file.c_str(), n,
+                  chunk, total, static_cast<unsigned long long>(original));
+    }
     std::printf("%-34s %10s %8s %10s %9s %12s %8s\n", "compressor", "compressed", "raw",
                 "side bytes", "adjusted", "adj. 100 MB", "KB/s");
     for (const Row& r : rows) {

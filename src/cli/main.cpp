@@ -22,7 +22,9 @@ int main(int argc, char** argv) {
         if (std::strcmp(argv[i], "--speech") == 0) {
           return run_speech_bench(argc - 1, argv + 1, argc, argv);
         }
-        if (std::strcmp(argv[i], "--chunk") == 0) return run_chunk_bench(argc - 1, argv + 1);
+        if (std::strcmp(argv[i], "--chunk") == 0 || std::strcmp(argv[i], "--records") == 0) {
+          return run_chunk_bench(argc - 1, argv + 1);
+        }
       }
       return run_bench(argc - 1, argv + 1, argc, argv);
     }
