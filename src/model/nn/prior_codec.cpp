@@ -42,7 +42,7 @@ struct Adaptation {
 // The online learning settings by level: level 1 barely moves the prior; higher levels adapt
 // faster (measured on held-out text in 2048-byte chunks, see README "Priors").
 Adaptation adaptation_for_level(int level) {
-  const float lr = level <= 1 ? 1e-5f : (level <= 3 ? 1e-4f : 3e-4f);
+  const float lr = level <= 1 ? 1e-5f : (level <= 3 ? 1e-4f : (level <= 5 ? 3e-4f : 1e-3f));
   return {lr, lr, lr, 0.0f, 0.0f, 0.99f};
 }
 
