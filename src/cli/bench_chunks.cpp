@@ -279,11 +279,13 @@ int run_chunk_bench(int argc, char** argv) {
     }
     std::printf("\n");
   }
-  std::printf(
-      "Delétang et al., \"Language Modeling Is Compression\" (arXiv 2309.10668), same protocol "
-      "(2048-byte chunks), published raw rates quoted in its abstract: Chinchilla 70B ImageNet "
-      "patches 43.4%%, LibriSpeech 16.4%%; PNG 58.5%% (ImageNet); FLAC 30.3%% (LibriSpeech). "
-      "Not measured here; other datasets.\n");
+  if (!records) {
+    std::printf(
+        "Delétang et al., \"Language Modeling Is Compression\" (arXiv 2309.10668), same protocol "
+        "(2048-byte chunks), published raw rates quoted in its abstract: Chinchilla 70B ImageNet "
+        "patches 43.4%%, LibriSpeech 16.4%%; PNG 58.5%% (ImageNet); FLAC 30.3%% (LibriSpeech). "
+        "Not measured here; other datasets.\n");
+  }
   fs::remove_all(tmp);
   return exit_code;
 }
