@@ -50,4 +50,12 @@ cp models/tiny.lmw bad.lmw
 printf 'X' | dd of=bad.lmw bs=1 seek=100 conv=notrunc 2>/dev/null
 run 2 "$LMPACK" -k --model prior --prior "$WORK/bad.lmw" text
 expect_stderr_contains "damaged or truncated"
+# The paper protocol and small records run the prior through RecordCodec (round-tripped).
+run 0 "$LMPACK" bench --chunk 512 --max-chunks 3 --prior tiny --model-dir models \
+  --models prior:1,prior-mix:1,cm:1 text
+expect_stdout_contains "3 chunks of 512 bytes"
+expect_stdout_contains "lmpack prior-mix -1"
+! grep -q FAILED "$WORK/out" || fail "a chunk bench row failed"
+run 0 "$LMPACK" bench --records --max-chunks 4 --prior tiny --model-dir models --models prior:1 text
+expect_stdout_contains "4 records"
 echo "prior: ok"
