@@ -182,7 +182,9 @@ TEST_F(PriorFamilies, ThePriorHelps) {
   c.streams = 1;
   auto coded_size = [&](bool with_prior) {
     ByteTransformer m(c);
-    if (with_prior) EXPECT_TRUE(load_into(prior->weights, m));
+    if (with_prior) {
+      EXPECT_TRUE(load_into(prior->weights, m));
+    }
     std::vector<std::uint8_t> out;
     encode_streams(m, data, out, {});
     return out.size();
@@ -232,7 +234,9 @@ TEST_F(PriorFamilies, RecordCodecRoundTrips) {
     ASSERT_TRUE(rc.compress(rec, coded));
     ASSERT_TRUE(rc.decompress(coded, back));
     EXPECT_EQ(back, rec) << n;
-    if (n >= 300) EXPECT_LT(coded.size(), n) << n;
+    if (n >= 300) {
+      EXPECT_LT(coded.size(), n) << n;
+    }
   }
   // Hostile sizes are refused before any allocation; garbage never crashes.
   std::vector<std::uint8_t> back;
