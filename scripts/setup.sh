@@ -21,6 +21,7 @@ packages=(
   libpng-dev zlib1g-dev                # image front end (PNG)
   optipng webp libjxl-tools            # image peers for `lmpack bench`
   libpocketsphinx-dev pocketsphinx-en-us flite1-dev # lossy speech mode (recognise, resynthesise)
+  bible-kjv bible-kjv-text             # text prior corpus (scripts/make_text_corpus.sh)
 )
 
 missing=()

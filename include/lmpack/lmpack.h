@@ -29,6 +29,11 @@ struct CompressOptions {
   // pixels). Empty means the default family for the media ("audio" for audio, "image" for
   // images; "cm" otherwise, and with `best` on text above 1 MiB, "mix").
   std::string model;
+  // The prior of the "prior" and "prior-mix" families (pretrained transformers that keep
+  // learning while they code): a name looked up as NAME.lmw in the model directories (see
+  // add_model_dir), or a path to a .lmw file; empty means "text-en". The archive records the
+  // prior's name and content hash; decompressing needs the same file.
+  std::string prior;
   // Media front end: "auto" sniffs the content; "bytes" forces the identity transform; "audio"
   // asks for the audio front end, "image" for the image front end (PNM/BMP byte-exact, PNG
   // pixel-exact); a file the front end cannot parse still takes the byte path.
@@ -107,6 +112,50 @@ std::vector<std::string> media_names();
 std::string kernel_in_use();
 std::vector<std::string> kernel_names();
 Status force_kernels(const std::string& name);
+
+// Adds a directory to search for priors (NAME.lmw), ahead of the ones already known. Process-wide.
+// Search order: added directories (most recent first), each directory in $LMPACK_MODEL_DIR
+// (colon-separated), <executable's dir>/../share/lmpack/models, the source tree's models/.
+void add_model_dir(const std::string& dir);
+std::vector<std::string> model_dirs();
+
+// Small independent records (log lines, JSON messages, short texts) coded one by one with a
+// model that is set up once: typically a prior ("prior" / "prior-mix"), which knows the kind of
+// data before the first byte. A record is coded without the archive container: a varint of its
+// size, then the coded bytes. It names no model and carries no checksum, so the reader must open
+// a RecordCodec with the same options (the caller keeps track of that, as with a zstd dictionary).
+// One RecordCodec may be used from several threads at once.
+struct RecordOptions {
+  std::string model = "prior";  // "prior", "prior-mix", or any byte model ("cm", ...)
+  std::string prior;            // as CompressOptions::prior (empty: "text-en")
+  int level = 5;
+};
+
+class RecordCodec {
+ public:
+  // Loads the model (and its prior) once. kInvalidArgument for an unknown model or level;
+  // kUnknownModel when the prior cannot be found.
+  static Status open(const RecordOptions& options, RecordCodec& out);
+
+  // Appends nothing on failure. Records above kMaxRecordSize are refused.
+  Status compress(std::span<const std::uint8_t> record, std::vector<std::uint8_t>& out) const;
+  // Decodes one record. A damaged record decodes to wrong bytes or fails (kCorrupt), never
+  // crashes; there is no checksum to tell the two apart.
+  Status decompress(std::span<const std::uint8_t> coded, std::vector<std::uint8_t>& out) const;
+
+  // The model's archive params (for a prior: its name and hash), and the prior's file size in
+  // bytes (0 without a prior), for "adjusted" rates.
+  const std::vector<std::uint8_t>& params() const { return params_; }
+  std::uint64_t prior_bytes() const { return prior_bytes_; }
+
+  static constexpr std::size_t kMaxRecordSize = std::size_t{16} << 20;
+
+ private:
+  std::uint8_t family_ = 0;
+  int level_ = 0;
+  std::vector<std::uint8_t> params_;
+  std::uint64_t prior_bytes_ = 0;
+};
 
 // Version string, e.g. "0.1.0".
 const char* version();

@@ -34,6 +34,7 @@ CompressOptions compress_options(const Options& opt) {
   if (opt.level) options.level = *opt.level;
   options.best = opt.best;
   options.model = opt.model;
+  options.prior = opt.prior;
   options.media = opt.media;
   options.threads = opt.threads;
   options.block_size = opt.block_size;
@@ -126,6 +127,15 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_flag("--best", opt.best, "Strongest configuration for the media (slow)");
   app.add_option("--model", opt.model, "Model family: " + join(lmpack::model_names()))
       ->type_name("NAME");
+  app.add_option("--prior", opt.prior,
+                 "Prior of --model prior / prior-mix: a name (NAME.lmw in the model directories) "
+                 "or a .lmw path (default: text-en)")
+      ->type_name("NAME");
+  app.add_option("--model-dir", opt.model_dirs,
+                 "Directory searched first for priors (repeatable; then $LMPACK_MODEL_DIR, "
+                 "<exe>/../share/lmpack/models, the source tree's models/)")
+      ->allow_extra_args(false)
+      ->type_name("DIR");
   app.add_option("--media", opt.media,
                  "Media front end: auto (default), " + join(lmpack::media_names()))
       ->type_name("NAME");
@@ -184,6 +194,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (!size || *size == 0) return usage("invalid block size '" + block_size_text + "'");
     opt.block_size = *size;
   }
+  for (const std::string& dir : opt.model_dirs) lmpack::add_model_dir(dir);
   if (!opt.model.empty()) {
     auto names = lmpack::model_names();
     if (std::find(names.begin(), names.end(), opt.model) == names.end()) {

@@ -26,6 +26,8 @@ struct Options {
   std::optional<int> level;  // unset: the model's default level
   bool best = false;
   std::string model;
+  std::string prior;                    // --prior: the prior families' prior (name or path)
+  std::vector<std::string> model_dirs;  // --model-dir: where priors are looked for first
   std::string media = "auto";
   bool to_wav = false;  // --to-wav: FLAC-sourced audio archives decompress to WAV
   std::string simd;     // --simd: force a neural kernel variant (empty = the fastest supported)

@@ -11,6 +11,7 @@
 #include "media/media.h"
 #include "media/text_sniff.h"
 #include "model/codec.h"
+#include "model/nn/prior_store.h"
 
 namespace lmpack {
 
@@ -35,6 +36,7 @@ struct Plan {
   const model::ModelFamily* family = nullptr;
   int level = 0;
   std::uint64_t block_size = 0;
+  std::vector<std::uint8_t> params;  // the model's archive params
 };
 
 Status plan_compression(const engine::MediaStream& stream, const CompressOptions& o, Plan& plan) {
@@ -66,6 +68,14 @@ Status plan_compression(const engine::MediaStream& stream, const CompressOptions
     }
     plan.level = o.level;
   }
+  if (plan.family->params_for_arg) {
+    if (Status s = plan.family->params_for_arg(plan.level, o.prior, plan.params); !s) return s;
+  } else if (!o.prior.empty()) {
+    return {ErrorCode::kInvalidArgument,
+            "model '" + plan.family->name + "' takes no prior (the prior families do)"};
+  } else {
+    plan.params = plan.family->params(plan.level);
+  }
   plan.block_size = o.block_size ? o.block_size : plan.family->block_size(plan.level);
   if (plan.block_size > kMaxBlockSize) {
     return {ErrorCode::kInvalidArgument, "block size " + std::to_string(plan.block_size) +
@@ -94,7 +104,7 @@ Status compress_impl(std::span<const std::uint8_t> file, std::vector<std::uint8_
   header.media_params = stream.params;
   header.model_id = plan.family->id;
   header.level = static_cast<std::uint8_t>(plan.level);
-  header.model_params = plan.family->params(plan.level);
+  header.model_params = plan.params;
   header.original_size = input.size();
   header.block_size = plan.block_size;
 
@@ -321,6 +331,10 @@ std::vector<std::string> model_names() {
   for (const auto* f : model::all_families()) names.push_back(f->name);
   return names;
 }
+
+void add_model_dir(const std::string& dir) { model::nn::add_model_dir(dir); }
+
+std::vector<std::string> model_dirs() { return model::nn::model_dirs(); }
 
 std::vector<std::string> media_names() {
   std::vector<std::string> names;

@@ -48,6 +48,11 @@ struct ModelFamily {
   // it instead of `make` when it is set. Byte models leave it null and see every stream as bytes.
   Status (*make_for_stream)(int level, std::span<const std::uint8_t> params,
                             const StreamShape& shape, std::unique_ptr<BlockCodec>& out) = nullptr;
+  // Families whose params depend on more than the level (the prior families: which prior) set
+  // this; the engine then calls it with CompressOptions::prior instead of `params`. It fails
+  // when, say, the prior cannot be found.
+  Status (*params_for_arg)(int level, const std::string& arg,
+                           std::vector<std::uint8_t>& out) = nullptr;
 };
 
 // Builds a codec through make_for_stream when the family has it, else make.

@@ -8,5 +8,7 @@ namespace lmpack::model::nn {
 const ModelFamily& lstm_family();         // id 2: standalone online byte LSTM
 const ModelFamily& transformer_family();  // id 3: standalone online byte transformer
 const ModelFamily& mix_family();          // id 4: CM mixer with a neural model among its inputs
+const ModelFamily& prior_family();        // id 7: pretrained transformer, adapting online
+const ModelFamily& prior_mix_family();    // id 8: CM mixer with the pretrained transformer
 
 }  // namespace lmpack::model::nn

@@ -6,19 +6,18 @@
 // Params (version 1): [1][cm params length][cm params][lstm params length][lstm params].
 #include <memory>
 
-#include "coder/binary_coder.h"
 #include "model/cm/cm_config.h"
 #include "model/cm/logistic.h"
 #include "model/cm/predictor.h"
 #include "model/nn/byte_to_bits.h"
 #include "model/nn/families.h"
 #include "model/nn/lstm.h"
+#include "model/nn/mix_loop.h"
 
 namespace lmpack::model::nn {
 namespace {
 
 constexpr std::uint8_t kMixParamsVersion = 1;
-constexpr std::size_t kProgressEvery = 1 << 14;
 constexpr int kExternalInputs = 2;
 
 struct MixConfig {
@@ -61,40 +60,13 @@ class MixCodec final : public BlockCodec {
   void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
               const BlockProgress& progress) override {
     MixModel model(config_, block.data(), block.size());
-    coder::BinaryEncoder encoder(out);
-    for (std::size_t i = 0; i < block.size(); ++i) {
-      const int c = block[i];
-      int c0 = 1;
-      for (int b = 7; b >= 0; --b) {
-        const int bit = (c >> b) & 1;
-        encoder.encode(bit, static_cast<std::uint32_t>(model.p(c0)));
-        model.update(bit);
-        c0 = (c0 << 1) | bit;
-      }
-      if (i + 1 < block.size()) model.byte_done(static_cast<std::uint8_t>(c));
-      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
-    }
-    encoder.finish();
+    mix_encode(model, block, out, progress);
   }
 
   void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
               const BlockProgress& progress) override {
     MixModel model(config_, out.data(), out.size());
-    coder::BinaryDecoder decoder(payload);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      int c0 = 1;
-      for (int b = 7; b >= 1; --b) {
-        const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
-        model.update(bit);
-        c0 = (c0 << 1) | bit;
-      }
-      // The CM model reads the finished byte from history when its last bit is learned.
-      const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
-      out[i] = static_cast<std::uint8_t>((c0 << 1) | bit);
-      model.update(bit);
-      if (i + 1 < out.size()) model.byte_done(out[i]);
-      if ((i + 1) % kProgressEvery == 0 && progress) progress(i + 1);
-    }
+    mix_decode(model, payload, out, progress);
   }
 
  private:

@@ -264,6 +264,29 @@ ByteTransformer::ByteTransformer(const TransformerConfig& config)
   forward(0, 1);
 }
 
+std::vector<ByteTransformer::TensorView> ByteTransformer::tensors() const {
+  std::vector<TensorView> out;
+  auto add = [&](std::string name, const Mat& m) {
+    out.push_back({std::move(name), m.off, m.rows, m.cols, m.ld});
+  };
+  add("emb", emb_);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const Layer& L = layers_[l];
+    const std::string p = "layer" + std::to_string(l) + ".";
+    add(p + "norm1", L.norm1);
+    add(p + "wqkv", L.wqkv);
+    add(p + "pos", L.pos);
+    add(p + "wo", L.wo);
+    add(p + "norm2", L.norm2);
+    add(p + "w1", L.w1);
+    add(p + "w2", L.w2);
+  }
+  add("normf", normf_);
+  add("wout", wout_);
+  add("bout", bout_);
+  return out;
+}
+
 void ByteTransformer::init_weights() {
   lmpack::nn::Rng rng(c_.seed);
   auto fill = [&](const Mat& m, float a) {

@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "lmpack/status.h"
@@ -137,6 +138,33 @@ class ByteTransformer {
   // The context embeddings (their gradients after backward() are its touched rows').
   lmpack::nn::SparseEmbedding& context_table() { return ctx_; }
   std::uint64_t train_steps() const { return steps_; }
+
+  // Trainer and prior surface (model/nn/trainer.h, model/nn/prior.h).
+  // A named weight tensor [rows, cols] of params(), row stride ld, at offset `off`.
+  struct TensorView {
+    std::string name;
+    std::size_t off, rows, cols, ld;
+  };
+  // Every trainable tensor in params() order (names like "layer0.wqkv"); the padding between
+  // rows is not part of any tensor and stays zero.
+  std::vector<TensorView> tensors() const;
+  // Gradients writable (a data-parallel trainer sums replicas' gradients into one before the
+  // step), and Adam's moments and step counters (a checkpoint restores them exactly).
+  std::span<float> mutable_grads() { return {g_.data(), g_.size()}; }
+  std::span<float> adam_m() { return {m_.data(), m_.size()}; }
+  std::span<float> adam_v() { return {v_.data(), v_.size()}; }
+  struct StepState {
+    std::uint64_t steps;
+    float beta1_pow, beta2_pow;
+  };
+  StepState step_state() const { return {steps_, beta1_pow_, beta2_pow_}; }
+  void set_step_state(const StepState& s) {
+    steps_ = s.steps;
+    beta1_pow_ = s.beta1_pow;
+    beta2_pow_ = s.beta2_pow;
+  }
+  // After the weights were replaced (a loaded prior): recomputes the current prediction.
+  void refresh() { forward(pos_, pos_ + 1); }
 
  private:
   // A weight matrix [rows, cols] with row stride ld, at `off` in w_ (and g_, m_, v_).

@@ -1,0 +1,56 @@
+// The bitwise coding loop of the CM families that take a neural model among their mixer's inputs
+// (mix: an online LSTM; prior-mix: a pretrained transformer that keeps learning). The model type
+// only needs p(c0) (12-bit P(bit = 1)), update(bit) and byte_done(byte).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "coder/binary_coder.h"
+#include "model/codec.h"
+
+namespace lmpack::model::nn {
+
+inline constexpr std::size_t kMixProgressEvery = 1 << 14;
+
+template <class Model>
+void mix_encode(Model& model, std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+                const BlockProgress& progress) {
+  coder::BinaryEncoder encoder(out);
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    const int c = block[i];
+    int c0 = 1;
+    for (int b = 7; b >= 0; --b) {
+      const int bit = (c >> b) & 1;
+      encoder.encode(bit, static_cast<std::uint32_t>(model.p(c0)));
+      model.update(bit);
+      c0 = (c0 << 1) | bit;
+    }
+    if (i + 1 < block.size()) model.byte_done(static_cast<std::uint8_t>(c));
+    if ((i + 1) % kMixProgressEvery == 0 && progress) progress(i + 1);
+  }
+  encoder.finish();
+}
+
+template <class Model>
+void mix_decode(Model& model, std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+                const BlockProgress& progress) {
+  coder::BinaryDecoder decoder(payload);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    int c0 = 1;
+    for (int b = 7; b >= 1; --b) {
+      const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
+      model.update(bit);
+      c0 = (c0 << 1) | bit;
+    }
+    // The CM model reads the finished byte from history when its last bit is learned.
+    const int bit = decoder.decode(static_cast<std::uint32_t>(model.p(c0)));
+    out[i] = static_cast<std::uint8_t>((c0 << 1) | bit);
+    model.update(bit);
+    if (i + 1 < out.size()) model.byte_done(out[i]);
+    if ((i + 1) % kMixProgressEvery == 0 && progress) progress(i + 1);
+  }
+}
+
+}  // namespace lmpack::model::nn
