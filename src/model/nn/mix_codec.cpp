@@ -18,39 +18,10 @@ namespace lmpack::model::nn {
 namespace {
 
 constexpr std::uint8_t kMixParamsVersion = 1;
-constexpr int kExternalInputs = 2;
 
 struct MixConfig {
   cm::CmConfig cm;
   LstmConfig lstm;
-};
-
-// Both models for one block, stepped together.
-class MixModel {
- public:
-  MixModel(const MixConfig& config, const std::uint8_t* hist, std::uint64_t size)
-      : cm_(std::make_unique<cm::Predictor>(config.cm, hist, size, kExternalInputs)),
-        lstm_(std::make_unique<ByteLstm>(config.lstm)) {
-    bits_.set(lstm_->probs(0));
-  }
-
-  int p(int c0) {
-    const int p12 = bits_.p12(c0);
-    std::int32_t* ext = cm_->external();
-    ext[0] = cm::stretch(p12);
-    ext[1] = (p12 - 2048) >> 1;
-    return cm_->p();
-  }
-  void update(int bit) { cm_->update(bit); }
-  void byte_done(std::uint8_t c) {
-    lstm_->step(&c);
-    bits_.set(lstm_->probs(0));
-  }
-
- private:
-  std::unique_ptr<cm::Predictor> cm_;
-  std::unique_ptr<ByteLstm> lstm_;
-  ByteToBits bits_;
 };
 
 class MixCodec final : public BlockCodec {
@@ -59,13 +30,14 @@ class MixCodec final : public BlockCodec {
 
   void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
               const BlockProgress& progress) override {
-    MixModel model(config_, block.data(), block.size());
+    CmWithNet model(config_.cm, std::make_unique<ByteLstm>(config_.lstm), block.data(),
+                    block.size());
     mix_encode(model, block, out, progress);
   }
 
   void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
               const BlockProgress& progress) override {
-    MixModel model(config_, out.data(), out.size());
+    CmWithNet model(config_.cm, std::make_unique<ByteLstm>(config_.lstm), out.data(), out.size());
     mix_decode(model, payload, out, progress);
   }
 

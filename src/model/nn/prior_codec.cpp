@@ -145,36 +145,6 @@ class PriorCodec final : public BlockCodec {
   TransformerConfig config_;
 };
 
-constexpr int kExternalInputs = 2;
-
-// The CM predictor and the transformer for one block, stepped together.
-class PriorMixModel {
- public:
-  PriorMixModel(const cm::CmConfig& cm, const LoadedPrior& prior, const TransformerConfig& c,
-                const std::uint8_t* hist, std::uint64_t size)
-      : cm_(std::make_unique<cm::Predictor>(cm, hist, size, kExternalInputs)),
-        nn_(make_model(prior, c)) {
-    bits_.set(nn_->probs(0));
-  }
-  int p(int c0) {
-    const int p12 = bits_.p12(c0);
-    std::int32_t* ext = cm_->external();
-    ext[0] = cm::stretch(p12);
-    ext[1] = (p12 - 2048) >> 1;
-    return cm_->p();
-  }
-  void update(int bit) { cm_->update(bit); }
-  void byte_done(std::uint8_t c) {
-    nn_->step(&c);
-    bits_.set(nn_->probs(0));
-  }
-
- private:
-  std::unique_ptr<cm::Predictor> cm_;
-  std::unique_ptr<ByteTransformer> nn_;
-  ByteToBits bits_;
-};
-
 class PriorMixCodec final : public BlockCodec {
  public:
   PriorMixCodec(std::shared_ptr<const LoadedPrior> prior, const TransformerConfig& c,
@@ -183,12 +153,12 @@ class PriorMixCodec final : public BlockCodec {
 
   void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
               const BlockProgress& progress) override {
-    PriorMixModel model(cm_, *prior_, config_, block.data(), block.size());
+    CmWithNet model(cm_, make_model(*prior_, config_), block.data(), block.size());
     mix_encode(model, block, out, progress);
   }
   void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
               const BlockProgress& progress) override {
-    PriorMixModel model(cm_, *prior_, config_, out.data(), out.size());
+    CmWithNet model(cm_, make_model(*prior_, config_), out.data(), out.size());
     mix_decode(model, payload, out, progress);
   }
 
