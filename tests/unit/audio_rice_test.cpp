@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "audio_test_streams.h"
 #include "model/audio/audio_family.h"
 #include "model/audio/rice_fallback.h"
 #include "model/codec.h"
@@ -111,24 +112,8 @@ TEST(AudioRice, CorruptStreamsDecodeWithoutFaulting) {
 
 // ---- the codec's floor ----
 
-StreamShape shape_of(int channels, int bytes) {
-  StreamShape s;
-  s.audio = true;
-  s.channels = channels;
-  s.bytes_per_sample = bytes;
-  s.bits = 8 * bytes;
-  s.sample_rate = 44100;
-  return s;
-}
-
-std::vector<std::uint8_t> tokens(const std::vector<std::int64_t>& samples, int bytes) {
-  std::vector<std::uint8_t> out;
-  for (std::int64_t s : samples) {
-    const std::uint64_t v = static_cast<std::uint64_t>(s) + (std::uint64_t{1} << (8 * bytes - 1));
-    for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
-  return out;
-}
+using test::shape_of;
+using test::tokens;
 
 struct Coded {
   std::vector<std::uint8_t> payload;
