@@ -209,6 +209,44 @@ TEST(AudioCodec, SearchedVariantRoundTrips) {
   dec->decode(payload, back, {});
 }
 
+TEST(AudioCodec, OtherPredictorsAreSearchedAndRoundTrip) {
+  // The main configuration has no OLS stage and a tiny NLMS one; the others have OLS, which
+  // predicts the tone far better, so the search must pick one of them (variant bits 2-3).
+  AudioConfig config = audio_config_for_level(1);
+  config.search = 1;
+  config.predictor.ols_order = 0;
+  config.predictor.nlms_orders[0] = 4;
+  config.others = 2;
+  config.other[0] = config.predictor;
+  config.other[0].nlms_orders[0] = 8;
+  config.other[1] = audio_config_for_level(1).predictor;
+  config.other[1].nlms_orders[0] = 8;
+  const auto params = serialize(config);
+  const ModelFamily& f = audio_family();
+  for (int channels : {1, 2}) {
+    const auto block = tokens(music(70000, channels, 16, 40 + channels), 2);
+    std::unique_ptr<BlockCodec> enc, dec;
+    ASSERT_TRUE(make_codec(f, 1, params, shape_of(channels, 2), enc));
+    ASSERT_TRUE(make_codec(f, 1, params, shape_of(channels, 2), dec));
+    std::vector<std::uint8_t> payload;
+    enc->encode(block, payload, {});
+    ASSERT_FALSE(payload.empty());
+    EXPECT_EQ(payload[0] >> 2, 2) << int{payload[0]};
+    EXPECT_LT(payload[0] & 3, 3) << int{payload[0]};
+    std::vector<std::uint8_t> back(block.size());
+    dec->decode(payload, back, {});
+    ASSERT_EQ(back, block) << channels << " channels";
+    // Params with fewer configurations make such a variant corruption: the block decodes to
+    // something (the checksum reports it) without faults.
+    AudioConfig fewer = config;
+    fewer.others = 1;
+    std::unique_ptr<BlockCodec> other;
+    ASSERT_TRUE(make_codec(f, 1, serialize(fewer), shape_of(channels, 2), other));
+    other->decode(payload, back, {});
+    EXPECT_NE(back, block);
+  }
+}
+
 TEST(AudioCodec, IsDeterministic) {
   const auto block = tokens(music(3000, 2, 16, 4), 2);
   for (int level : {1, 5, 9}) {
@@ -234,21 +272,29 @@ TEST(AudioCodec, LevelsMakeParamsThatRoundTrip) {
 
 // Archives written by older versions still decode: version 1 (before the hints: the record up to
 // the residual strength) with the hints off, version 2 (before the parallel cascade: one more
-// byte) without it.
+// byte) without it, version 3 (before the other predictors: the record up to the parallel
+// cascade) without other predictors.
 TEST(AudioCodec, ReadsOlderParamsVersions) {
   AudioConfig current = audio_config_for_level(9);
   ASSERT_NE(current.hints, 0);
   ASSERT_GT(current.predictor.alt_orders[0], 0);
-  const std::vector<std::uint8_t> v3 = serialize(current);
+  ASSERT_GT(current.others, 0);
+  const std::vector<std::uint8_t> v4 = serialize(current);
+  constexpr std::size_t kBlockBytes = 1 + 1 + 2 + 3 * 8 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 2 * (2 + 8);
+  std::vector<std::uint8_t> v3(v4.begin(), v4.end() - 1 - current.others * kBlockBytes);
+  v3[0] = 3;
   constexpr std::size_t kAltBytes = 2 * (2 + 8);
   std::vector<std::uint8_t> v2(v3.begin(), v3.end() - kAltBytes);
   v2[0] = 2;
   std::vector<std::uint8_t> v1(v2.begin(), v2.end() - 1);
   v1[0] = 1;
-  AudioConfig c2, c1;
+  AudioConfig c3, c2, c1;
+  ASSERT_TRUE(deserialize(v3, c3));
   ASSERT_TRUE(deserialize(v2, c2));
   ASSERT_TRUE(deserialize(v1, c1));
   AudioConfig expect = current;
+  expect.others = 0;
+  EXPECT_EQ(serialize(c3), serialize(expect));
   expect.predictor.alt_orders[0] = expect.predictor.alt_orders[1] = 0;
   expect.predictor.alt_rates[0] = expect.predictor.alt_rates[1] = 0.0;
   EXPECT_EQ(serialize(c2), serialize(expect));
@@ -298,7 +344,7 @@ TEST(AudioCodec, RejectsBadParams) {
   auto longer = good;
   longer.push_back(0);
   EXPECT_TRUE(rejected(longer));
-  for (std::uint8_t v : {0, 4, 255}) {
+  for (std::uint8_t v : {0, 5, 255}) {
     auto version = good;
     version[0] = v;
     EXPECT_TRUE(rejected(version)) << int{v};
@@ -327,6 +373,29 @@ TEST(AudioCodec, RejectsBadParams) {
   EXPECT_TRUE(
       rejected(with([](AudioConfig& c) { c.predictor.alt_orders[1] = kMaxNlmsOrder + 1; })));
   EXPECT_TRUE(rejected(with([](AudioConfig& c) { c.predictor.alt_rates[0] = 1.5; })));
+  // The other predictors are checked like the main one, and their count against the size.
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) {
+    c.others = 1;
+    c.other[0] = c.predictor;
+    c.other[0].ols_lambda = std::numeric_limits<double>::quiet_NaN();
+  })));
+  EXPECT_TRUE(rejected(with([](AudioConfig& c) {
+    c.others = 3;
+    c.other[0] = c.other[1] = c.other[2] = c.predictor;
+    c.other[2].nlms_orders[2] = kMaxNlmsOrder + 1;
+  })));
+  {
+    AudioConfig c = base;
+    c.others = 1;
+    c.other[0] = c.predictor;
+    auto p = serialize(c);
+    EXPECT_FALSE(rejected(p));
+    const std::size_t count_at = good.size() - 1;  // level 5 has no others: its last byte
+    p[count_at] = 2;                               // claims two, holds one
+    EXPECT_TRUE(rejected(p));
+    p[count_at] = 4;  // more than kMaxOtherPredictors
+    EXPECT_TRUE(rejected(p));
+  }
   // A shape the codec cannot handle.
   StreamShape wide = shape_of(2, 5);
   EXPECT_FALSE(make_codec(f, 5, good, wide, codec));

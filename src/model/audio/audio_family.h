@@ -22,8 +22,14 @@ struct AudioConfig {
   // through the predictor's cross-channel taps (as Sac's second channel does).
   int lead = 0;
   // 1: the encoder trial-codes a prefix of each long block with the first cascade stage at full,
-  // half and quarter length and keeps the best (decoding costs the same either way).
+  // half and quarter length (of each predictor configuration) and keeps the best (decoding costs
+  // the same either way).
   int search = 0;
+  // More predictor configurations the search also tries (`others` of them, 0..3). One cascade
+  // cannot suit everything: music wants long windows and slow steps, speech and low bit depths
+  // short windows, a strong ridge and fast steps, high-resolution recordings almost no ridge.
+  int others = 0;
+  PredictorConfig other[3];
   // Side information the residual coder gets from the predictor (ResidualHint): bit 0 the
   // rounding of the prediction, bit 1 how far the prediction moves from the previous sample.
   int hints = 0;
@@ -33,6 +39,7 @@ inline constexpr int kHintFraction = 1;
 inline constexpr int kHintMotion = 2;
 
 inline constexpr int kMaxLead = 32;
+inline constexpr int kMaxOtherPredictors = 3;
 
 AudioConfig audio_config_for_level(int level);
 std::vector<std::uint8_t> serialize(const AudioConfig& config);
