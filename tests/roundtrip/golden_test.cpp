@@ -56,7 +56,11 @@ INSTANTIATE_TEST_SUITE_P(
                       MustDecode{"gpl-3-head.L3.blocks.lmp", "gpl-3-head.txt"},
                       MustDecode{"empty.lmp", nullptr},
                       MustDecode{"random-3000.lmp", "random-3000.bin"},
-                      MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"}),
+                      MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"},
+                      MustDecode{"piano-4000.L5.lmp", "piano-4000.wav"},
+                      MustDecode{"piano-4000.L9.lmp", "piano-4000.wav"},
+                      MustDecode{"chelsea-48x32.L5.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"chelsea-48x32.L9.lmp", "chelsea-48x32.ppm"}),
     [](const ::testing::TestParamInfo<MustDecode>& info) { return test_name(info.param.archive); });
 
 struct MustFail {

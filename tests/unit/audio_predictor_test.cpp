@@ -8,7 +8,7 @@
 
 #include "model/audio/frame_predictor.h"
 #include "model/audio/predictor_nlms.h"
-#include "model/audio/predictor_ols.h"
+#include "model/ols.h"
 #include "nn/rng.h"
 
 namespace lmpack::model::audio {

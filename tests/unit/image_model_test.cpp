@@ -118,10 +118,47 @@ TEST(ImageModel, ParamsAreStrict) {
   EXPECT_FALSE(deserialize(Bytes{2, 1}, c).is_ok());
   EXPECT_FALSE(deserialize(Bytes{1, 3}, c).is_ok());
   EXPECT_FALSE(deserialize(Bytes{1, 1, 0}, c).is_ok());
+  // Version 2 adds the OLS interval (0..64); version 1 means no OLS predictor.
+  EXPECT_FALSE(deserialize(Bytes{2, 1, 65}, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 0, 4}, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{3, 1, 4}, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 1, 4, 0}, c).is_ok());
+  ASSERT_TRUE(deserialize(Bytes{2, 2, 7}, c).is_ok());
+  EXPECT_EQ(c.strength, 2);
+  EXPECT_EQ(c.ols_interval, 7);
+  ASSERT_TRUE(deserialize(Bytes{1, 1}, c).is_ok());
+  EXPECT_EQ(c.strength, 1);
+  EXPECT_EQ(c.ols_interval, 0);
+  EXPECT_GT(image_config_for_level(5).ols_interval, 0);
   std::unique_ptr<BlockCodec> codec;
   StreamShape bad = shape_of(4, 4, 5, 1, 8);
   EXPECT_FALSE(
       make_codec(image_family(), 5, serialize(image_config_for_level(5)), bad, codec).is_ok());
+}
+
+// Params version 1 (no OLS predictor, archives of lmpack before it) and every OLS interval
+// round-trip, and the OLS predictor takes part: the payloads differ.
+TEST(ImageModel, OlsIntervalsAndVersionOneRoundTrip) {
+  const ModelFamily& f = image_family();
+  for (int channels : {1, 3}) {
+    const StreamShape shape = shape_of(29, 17, channels, 1, 8);
+    const Bytes block = picture(29, 17, channels, 1, 8, 77 + channels);
+    Bytes previous;
+    for (const Bytes& params : {Bytes{1, 1}, Bytes{2, 1, 1}, Bytes{2, 1, 3}, Bytes{2, 2, 64}}) {
+      SCOPED_TRACE(std::to_string(channels) + " channels, params " + std::to_string(params[0]) +
+                   "," + std::to_string(params.back()));
+      std::unique_ptr<BlockCodec> enc, dec;
+      ASSERT_TRUE(make_codec(f, 5, params, shape, enc).is_ok());
+      ASSERT_TRUE(make_codec(f, 5, params, shape, dec).is_ok());
+      Bytes payload;
+      enc->encode(block, payload, nullptr);
+      Bytes out(block.size(), 0xAA);
+      dec->decode(payload, out, nullptr);
+      EXPECT_EQ(out, block);
+      EXPECT_NE(payload, previous);
+      previous = payload;
+    }
+  }
 }
 
 TEST(ImageModel, CorruptPayloadDecodesWithoutFaults) {

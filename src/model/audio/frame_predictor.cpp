@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "model/audio/predictor_nlms.h"
-#include "model/audio/predictor_ols.h"
+#include "model/ols.h"
 
 namespace lmpack::model::audio {
 namespace {

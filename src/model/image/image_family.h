@@ -17,7 +17,11 @@ const ModelFamily& image_family();
 // Everything a level fixes; recorded in the archive params.
 struct ImageConfig {
   int strength = 1;  // 1: practical (default level), 2: strongest (--best)
+  // Samples between solves of the OLS predictor (0: no OLS predictor, as params version 1).
+  int ols_interval = 0;
 };
+
+inline constexpr int kMaxImageOlsInterval = 64;
 
 ImageConfig image_config_for_level(int level);
 std::vector<std::uint8_t> serialize(const ImageConfig& config);

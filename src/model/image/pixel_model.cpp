@@ -7,12 +7,20 @@
 #include <type_traits>
 
 #include "model/cm/logistic.h"
+#include "model/ols.h"
 
 namespace lmpack::model::image {
 
 namespace {
 
-constexpr int kPredictors = 16;  // see code_sample()
+constexpr int kPredictors = 17;  // see code_sample(); the 17th is the OLS predictor
+constexpr int kOlsPredictor = 16;
+// The OLS predictor's inputs: 12 neighbours of the same channel (as differences from W), and for
+// later channels of a pixel 4 more from the first-coded channel.
+constexpr int kOlsOwnInputs = 12;
+constexpr int kOlsInputs = 16;
+constexpr double kOlsLambda = 0.998;
+constexpr double kOlsDelta = 0.0001;
 constexpr int kEnergyLevels = 24;
 constexpr int kNodes = 64;
 constexpr int kInputs = 10;  // counters + bias
@@ -132,12 +140,15 @@ struct PixelModel::Impl {
   Mixer mixer1, mixer2;
   Apm apm1, apm2;
   int inputs[kInputs] = {};
+  int ols_interval;      // 0: no OLS predictor (params version 1)
+  int predictors;        // 16, or 17 with the OLS predictor
+  std::vector<Ols> ols;  // per channel position k
 
   // Per-sample context, filled by prepare().
   int first_res = 0;  // residual of the first-coded channel of the current pixel
   int qe = 0, tex = 0, rq = 0, spread = 0, cpos = 0, eq = 0, frac = 0, off1 = 0, off2 = 0;
 
-  Impl(const PixelGeometry& geo, int s)
+  Impl(const PixelGeometry& geo, int s, int ols_every)
       : g(geo),
         strength(s),
         maxv((1 << geo.bits) - 1),
@@ -145,8 +156,13 @@ struct PixelModel::Impl {
         mixer1(kNodes * 6 * 4, 1),
         mixer2(kNodes * 64, 3),
         apm1(kNodes * kEnergyLevels),
-        apm2(kNodes * 4 * 64) {
+        apm2(kNodes * 4 * 64),
+        ols_interval(ols_every),
+        predictors(ols_every > 0 ? kPredictors : kOlsPredictor) {
     for (int c = 0; c < g.channels; ++c) order.push_back(c);
+    for (int k = 0; k < g.channels && ols_interval > 0; ++k) {
+      ols.emplace_back(k == 0 ? kOlsOwnInputs : kOlsInputs, kOlsLambda, kOlsDelta, ols_interval);
+    }
     if (g.channels >= 3) std::swap(order[0], order[1]);  // G, R, B(, A)
     const std::size_t row = static_cast<std::size_t>(g.width) * g.channels;
     for (auto& v : perr) v.assign(row * kPredictors, 0);
@@ -251,6 +267,36 @@ struct PixelModel::Impl {
       p[14] = (Nv * 3 + NEv - NNv * 0 + 2) >> 2;
       p[15] = NEv;
     }
+    // OLS over a wider neighbourhood, relative to W: its prediction in 1/16 (for the final
+    // blend) and rounded (as the 17th blend member).
+    int ols16 = 0;
+    if (ols_interval > 0) {
+      auto far = [&](std::uint64_t dy, int dx) {
+        // Clamped into the image; positions not yet coded read as W.
+        const std::uint64_t yy = y >= dy ? y - dy : 0;
+        const long xx = std::clamp(static_cast<long>(x) + dx, 0L, static_cast<long>(W) - 1);
+        if (yy == y && xx >= static_cast<long>(x)) return Wv;
+        return at(yy, static_cast<std::uint32_t>(xx), c);
+      };
+      double in[kOlsInputs];  // [own 12 | first channel's 4]
+      in[0] = Nv - Wv, in[1] = NWv - Wv, in[2] = NEv - Wv, in[3] = WWv - Wv;
+      in[4] = NNv - Wv, in[5] = NNEv - Wv, in[6] = far(1, -2) - Wv, in[7] = far(2, -1) - Wv;
+      in[8] = far(1, 2) - Wv, in[9] = far(0, -3) - Wv, in[10] = far(2, 1) - Wv;
+      in[11] = far(3, 0) - Wv;
+      if (k > 0) {
+        int m[8];
+        neighbours(order[0], m);
+        in[12] = out_s[order[0]] - m[0], in[13] = m[1] - m[0], in[14] = m[2] - m[0];
+        in[15] = m[3] - m[0];
+      }
+      // Clamped in double first: a NaN (unreachable from pixel inputs, which are bounded) fails
+      // both comparisons and lands on 0 rather than in an undefined conversion.
+      double v = (Wv + ols[k].predict(in)) * 16.0;
+      if (!(v > 0.0)) v = 0.0;
+      if (v > maxv * 16.0) v = maxv * 16.0;
+      ols16 = static_cast<int>(v + 0.5);
+      p[kOlsPredictor] = (ols16 + 8) >> 4;
+    }
     // Blend by recent errors at W, N, NW, NE.
     const int cur = static_cast<int>(y & 1), prv = cur ^ 1;
     const std::size_t sp = (static_cast<std::size_t>(x) * C + c);
@@ -260,14 +306,16 @@ struct PixelModel::Impl {
     const std::uint32_t* ene = (y > 0 && x + 1 < W) ? &perr[prv][(sp + C) * kPredictors] : nullptr;
     std::uint64_t sumw = 0;
     std::int64_t sumwp = 0;
+    std::uint64_t ols_err = 1;
     int pmin = p[0], pmax = p[0];
-    for (int i = 0; i < kPredictors; ++i) {
+    for (int i = 0; i < predictors; ++i) {
       std::uint64_t e = 1;
       if (ew) e += 2 * std::uint64_t{ew[i]};
       if (en) e += 2 * std::uint64_t{en[i]};
       if (enw) e += enw[i];
       if (ene) e += ene[i];
       if (e > (1u << 22)) e = 1u << 22;
+      if (i == kOlsPredictor) ols_err = e;
       const std::uint64_t wgt = (std::uint64_t{1} << 36) / (e * e) + 1;
       const int pc = std::clamp(p[i], 0, maxv);
       p[i] = pc;
@@ -276,8 +324,24 @@ struct PixelModel::Impl {
       sumw += wgt;
       sumwp += static_cast<std::int64_t>(wgt) * (pc * 16);
     }
-    const int p16 = static_cast<int>((sumwp + static_cast<std::int64_t>(sumw / 2)) /
-                                     static_cast<std::int64_t>(sumw));
+    int p16 = static_cast<int>((sumwp + static_cast<std::int64_t>(sumw / 2)) /
+                               static_cast<std::int64_t>(sumw));
+    if (ols_interval > 0) {
+      // The blend and the (unrounded) OLS prediction, weighted by the inverse square of their
+      // recent errors around: the OLS alone is worse than the blend, the two together better
+      // than either (measured: -1.4% on the sample photos).
+      std::uint64_t blend_err = 1;
+      if (x > 0) blend_err += 2 * static_cast<std::uint64_t>(std::abs(berr[cur][sp - C]));
+      if (y > 0) blend_err += 2 * static_cast<std::uint64_t>(std::abs(berr[prv][sp]));
+      if (y > 0 && x > 0) blend_err += std::abs(berr[prv][sp - C]);
+      if (y > 0 && x + 1 < W) blend_err += std::abs(berr[prv][sp + C]);
+      blend_err = std::min<std::uint64_t>(blend_err, 1u << 22);
+      const std::int64_t wb =
+          static_cast<std::int64_t>((std::uint64_t{1} << 36) / (blend_err * blend_err)) + 1;
+      const std::int64_t wo =
+          static_cast<std::int64_t>((std::uint64_t{1} << 36) / (ols_err * ols_err)) + 1;
+      p16 = static_cast<int>((p16 * wb + ols16 * wo + (wb + wo) / 2) / (wb + wo));
+    }
     // Energy from the blended residuals around.
     auto abs_b = [&](const std::vector<std::int32_t>& v, std::size_t i) { return std::abs(v[i]); };
     std::uint64_t energy = 0;
@@ -318,6 +382,7 @@ struct PixelModel::Impl {
     const int value = io.code_residual(*this, out_s[c], pred);
     out_s[c] = value;
     const int res = value - pred;
+    if (ols_interval > 0) ols[k].update(static_cast<double>(value - Wv));
     prev_res = res;
     if (k == 0) first_res = res;
     // Learn.
@@ -327,7 +392,7 @@ struct PixelModel::Impl {
       bias_cnt[bctx] /= 2;
     }
     std::uint32_t* mine = &perr[cur][sp * kPredictors];
-    for (int i = 0; i < kPredictors; ++i)
+    for (int i = 0; i < predictors; ++i)
       mine[i] = static_cast<std::uint32_t>(std::abs(value - p[i]));
     berr[cur][sp] = res;
   }
@@ -455,8 +520,8 @@ void run(PixelModel::Impl& m, S* samples, std::uint64_t rows, Io& io) {
 
 }  // namespace
 
-PixelModel::PixelModel(const PixelGeometry& g, int strength)
-    : impl_(std::make_unique<Impl>(g, strength)) {}
+PixelModel::PixelModel(const PixelGeometry& g, int strength, int ols_interval)
+    : impl_(std::make_unique<Impl>(g, strength, ols_interval)) {}
 PixelModel::~PixelModel() = default;
 
 void PixelModel::encode(std::span<const std::int32_t> samples, std::uint64_t rows,

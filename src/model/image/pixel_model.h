@@ -6,7 +6,9 @@
 // and for the second and later channels the reference channel's value plus the neighbours'
 // inter-channel differences) blended with weights 1 / (1 + recent error)^2, where "recent
 // error" is each predictor's absolute error summed over the W, N, NW and NE positions; then a
-// CALIC-style bias correction by texture and energy context.
+// CALIC-style bias correction by texture and energy context. Optionally (params version 2) an
+// OLS regression on 12 neighbours (16 for later channels) joins the blend and is then blended
+// with its result by their recent errors.
 // Coding: zero flag, sign, Elias-gamma length and mantissa of |residual|, each decision from
 // adaptive counters in several contexts (error energy, texture pattern, the same pixel's earlier
 // channels, predictor spread) mixed by a gated logistic mixer and refined by an APM.
@@ -30,7 +32,8 @@ struct PixelGeometry {
 
 class PixelModel {
  public:
-  PixelModel(const PixelGeometry& g, int strength);
+  // ols_interval: pixels between solves of the OLS predictor, 0 for none.
+  PixelModel(const PixelGeometry& g, int strength, int ols_interval = 0);
   ~PixelModel();
   PixelModel(const PixelModel&) = delete;
   PixelModel& operator=(const PixelModel&) = delete;

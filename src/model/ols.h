@@ -1,12 +1,14 @@
 // Recursive least squares by brute force: an exponentially forgotten covariance of the inputs,
 // re-solved by Cholesky every few samples (the OLS stage of Sac and OptimFROG). Cheaper and
 // steadier than true RLS: the O(n^2) update is a plain elementwise loop and the O(n^3) solve is
-// amortised over `interval` samples.
+// amortised over `interval` samples. Shared by the audio cascade (past samples) and the image
+// model (neighbouring pixels). IEEE double with a fixed order of operations and no libm beyond
+// sqrt, so every build computes the same predictions (docs/determinism.md).
 #pragma once
 
 #include <vector>
 
-namespace lmpack::model::audio {
+namespace lmpack::model {
 
 class Ols {
  public:
@@ -41,4 +43,4 @@ class Ols {
   std::vector<double> tmp_;   // [n]
 };
 
-}  // namespace lmpack::model::audio
+}  // namespace lmpack::model

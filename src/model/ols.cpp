@@ -1,8 +1,8 @@
-#include "model/audio/predictor_ols.h"
+#include "model/ols.h"
 
 #include <cmath>
 
-namespace lmpack::model::audio {
+namespace lmpack::model {
 
 Ols::Ols(int n, double lambda, double delta, int interval, int irls)
     : n_(n),
@@ -89,4 +89,4 @@ bool Ols::solve() {
   return true;
 }
 
-}  // namespace lmpack::model::audio
+}  // namespace lmpack::model
