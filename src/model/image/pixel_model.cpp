@@ -375,7 +375,9 @@ struct PixelModel::Impl {
     {
       // Where other predictions point relative to the coded one.
       const int sh = scale_shift;
-      off1 = quantise_signed((p[2] - pred) >> sh) * 7 +
+      // With the OLS predictor on, it replaces MED here (measured: -0.09%).
+      const int first = ols_interval > 0 ? p[kOlsPredictor] : p[2];
+      off1 = quantise_signed((first - pred) >> sh) * 7 +
              quantise_signed((p[k > 0 ? 11 : 7] - pred) >> sh);
       off2 = quantise_signed((Nv - pred) >> sh) * 7 + quantise_signed((Wv - pred) >> sh);
     }
