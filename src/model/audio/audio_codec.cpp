@@ -373,7 +373,9 @@ bool predictor_in_range(const PredictorConfig& p) {
   return ok;
 }
 
-void put_predictor_block(std::vector<std::uint8_t>& out, const PredictorConfig& p) {
+// A predictor configuration is written in three runs of fields; the main record has other
+// fields between them (see the layout above), a predictor block has them in a row.
+void put_ols_fields(std::vector<std::uint8_t>& out, const PredictorConfig& p) {
   put(out, p.ols_order, 1);
   put(out, p.ols_cross, 1);
   put(out, p.ols_interval, 2);
@@ -381,6 +383,9 @@ void put_predictor_block(std::vector<std::uint8_t>& out, const PredictorConfig& 
   put_f64(out, p.ols_delta);
   put_f64(out, p.ols_lambda2);
   put(out, p.ols_irls, 1);
+}
+
+void put_cascade_fields(std::vector<std::uint8_t>& out, const PredictorConfig& p) {
   for (int k = 0; k < kNlmsStages; ++k) {
     put(out, p.nlms_orders[k], 2);
     put_f64(out, p.nlms_rates[k]);
@@ -388,14 +393,16 @@ void put_predictor_block(std::vector<std::uint8_t>& out, const PredictorConfig& 
   put(out, p.nlms_ada, 1);
   put_f64(out, p.mix_rate);
   put(out, p.bias, 1);
+}
+
+void put_alt_fields(std::vector<std::uint8_t>& out, const PredictorConfig& p) {
   for (int k = 0; k < 2; ++k) {
     put(out, p.alt_orders[k], 2);
     put_f64(out, p.alt_rates[k]);
   }
 }
 
-PredictorConfig get_predictor_block(std::span<const std::uint8_t> bytes, std::size_t& pos) {
-  PredictorConfig p;
+void get_ols_fields(std::span<const std::uint8_t> bytes, std::size_t& pos, PredictorConfig& p) {
   p.ols_order = static_cast<int>(get(bytes, pos, 1));
   p.ols_cross = static_cast<int>(get(bytes, pos, 1));
   p.ols_interval = static_cast<int>(get(bytes, pos, 2));
@@ -403,6 +410,9 @@ PredictorConfig get_predictor_block(std::span<const std::uint8_t> bytes, std::si
   p.ols_delta = get_f64(bytes, pos);
   p.ols_lambda2 = get_f64(bytes, pos);
   p.ols_irls = static_cast<int>(get(bytes, pos, 1));
+}
+
+void get_cascade_fields(std::span<const std::uint8_t> bytes, std::size_t& pos, PredictorConfig& p) {
   for (int k = 0; k < kNlmsStages; ++k) {
     p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
     p.nlms_rates[k] = get_f64(bytes, pos);
@@ -410,11 +420,13 @@ PredictorConfig get_predictor_block(std::span<const std::uint8_t> bytes, std::si
   p.nlms_ada = static_cast<int>(get(bytes, pos, 1));
   p.mix_rate = get_f64(bytes, pos);
   p.bias = static_cast<int>(get(bytes, pos, 1));
+}
+
+void get_alt_fields(std::span<const std::uint8_t> bytes, std::size_t& pos, PredictorConfig& p) {
   for (int k = 0; k < 2; ++k) {
     p.alt_orders[k] = static_cast<int>(get(bytes, pos, 2));
     p.alt_rates[k] = get_f64(bytes, pos);
   }
-  return p;
 }
 
 }  // namespace
@@ -513,30 +525,19 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   const PredictorConfig& p = a.predictor;
   std::vector<std::uint8_t> out;
   put(out, kParamsVersion, 1);
-  put(out, p.ols_order, 1);
-  put(out, p.ols_cross, 1);
-  put(out, p.ols_interval, 2);
-  put_f64(out, p.ols_lambda);
-  put_f64(out, p.ols_delta);
-  put_f64(out, p.ols_lambda2);
-  put(out, p.ols_irls, 1);
+  put_ols_fields(out, p);
   put(out, a.lead, 1);
   put(out, a.search, 1);
-  for (int k = 0; k < kNlmsStages; ++k) {
-    put(out, p.nlms_orders[k], 2);
-    put_f64(out, p.nlms_rates[k]);
-  }
-  put(out, p.nlms_ada, 1);
-  put_f64(out, p.mix_rate);
-  put(out, p.bias, 1);
+  put_cascade_fields(out, p);
   put(out, a.residual_strength, 1);
   put(out, a.hints, 1);
-  for (int k = 0; k < 2; ++k) {
-    put(out, p.alt_orders[k], 2);
-    put_f64(out, p.alt_rates[k]);
-  }
+  put_alt_fields(out, p);
   put(out, a.others, 1);
-  for (int k = 0; k < a.others; ++k) put_predictor_block(out, a.other[k]);
+  for (int k = 0; k < a.others; ++k) {
+    put_ols_fields(out, a.other[k]);
+    put_cascade_fields(out, a.other[k]);
+    put_alt_fields(out, a.other[k]);
+  }
   return out;
 }
 
@@ -557,33 +558,20 @@ Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
   }
   AudioConfig c;
   PredictorConfig& p = c.predictor;
-  p.ols_order = static_cast<int>(get(bytes, pos, 1));
-  p.ols_cross = static_cast<int>(get(bytes, pos, 1));
-  p.ols_interval = static_cast<int>(get(bytes, pos, 2));
-  p.ols_lambda = get_f64(bytes, pos);
-  p.ols_delta = get_f64(bytes, pos);
-  p.ols_lambda2 = get_f64(bytes, pos);
-  p.ols_irls = static_cast<int>(get(bytes, pos, 1));
+  get_ols_fields(bytes, pos, p);
   c.lead = static_cast<int>(get(bytes, pos, 1));
   c.search = static_cast<int>(get(bytes, pos, 1));
   bool ok = c.lead <= kMaxLead && c.search <= 1;
-  for (int k = 0; k < kNlmsStages; ++k) {
-    p.nlms_orders[k] = static_cast<int>(get(bytes, pos, 2));
-    p.nlms_rates[k] = get_f64(bytes, pos);
-  }
-  p.nlms_ada = static_cast<int>(get(bytes, pos, 1));
-  p.mix_rate = get_f64(bytes, pos);
-  p.bias = static_cast<int>(get(bytes, pos, 1));
+  get_cascade_fields(bytes, pos, p);
   c.residual_strength = static_cast<int>(get(bytes, pos, 1));
   c.hints = version >= 2 ? static_cast<int>(get(bytes, pos, 1)) : 0;
-  for (int k = 0; k < 2 && version >= 3; ++k) {
-    p.alt_orders[k] = static_cast<int>(get(bytes, pos, 2));
-    p.alt_rates[k] = get_f64(bytes, pos);
-  }
+  if (version >= 3) get_alt_fields(bytes, pos, p);
   if (version >= 4) {
     c.others = static_cast<int>(get(bytes, pos, 1));
     for (int k = 0; k < c.others; ++k) {
-      c.other[k] = get_predictor_block(bytes, pos);
+      get_ols_fields(bytes, pos, c.other[k]);
+      get_cascade_fields(bytes, pos, c.other[k]);
+      get_alt_fields(bytes, pos, c.other[k]);
       c.other[k].strength = c.residual_strength;
       ok = ok && predictor_in_range(c.other[k]);
     }
