@@ -390,7 +390,8 @@ int run_chunk_bench(int argc, char** argv) {
       rows.push_back(payload);
       // FLAC's smallest file for the chunk: no PADDING or SEEKTABLE block (the flac command adds
       // 8 KiB of padding by default), so only "fLaC", STREAMINFO and the vorbis comment with the
-      // encoder's vendor string precede the frames. "frames only" drops those too.
+      // encoder's vendor string precede the frames. "frames only" drops those too. Written to a
+      // file (-o), not stdout, so flac can complete STREAMINFO (MD5); the size is the same.
       if (!flac.empty()) {
         Row file_row{"flac -8 --no-padding --no-seektable", 0, 0, 0, true};
         Row frames{"flac -8, frames only (no fLaC/metadata)", 0, 0, 0, true};
@@ -398,8 +399,9 @@ int run_chunk_bench(int argc, char** argv) {
         std::vector<std::uint8_t> out;
         for (auto c : chunks) {
           if (!chunk_wav(audio.layout, c, wav) || !write_file(wav_path, wav) ||
-              !run({flac, "-8", "--no-padding", "--no-seektable", "-s", "-c", wav_path},
-                   "/dev/null", out_path) ||
+              !run({flac, "-8", "--no-padding", "--no-seektable", "-s", "-f", "-o", out_path,
+                    wav_path},
+                   "/dev/null", "/dev/null") ||
               !read_file(out_path, out) || flac_metadata_bytes(out) == 0) {
             file_row.ok = frames.ok = false;
             break;

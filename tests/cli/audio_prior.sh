@@ -62,6 +62,29 @@ if ((${#inputs[@]} > 1)); then
   expect_stdout_contains "clip8.wav: WAV, 8-bit PCM, 1 ch, 8000 Hz, 3000 frames; 1 chunks"
   expect_stdout_contains "all files: 3 chunks, 6144 bytes"
   grep -q '^"all files","lmpack prior -1",3,2048,6144,' rows.csv || fail "CSV total row"
+  if command -v flac >/dev/null; then
+    # The FLAC rows are flac's real file for the chunk (its first 2048 samples), and that file
+    # less "fLaC" and its metadata blocks.
+    sox clip8.wav first.wav trim 0s 2048s
+    flac -8 --no-padding --no-seektable -s -o first.flac first.wav
+    size=$(wc -c <first.flac)
+    frames=$(python3 - first.flac <<'PY'
+import sys
+f = open(sys.argv[1], "rb").read()
+at = 4
+while True:
+    last, n = f[at] & 0x80, int.from_bytes(f[at + 1:at + 4], "big")
+    at += 4 + n
+    if last:
+        break
+print(len(f) - at)
+PY
+)
+    grep -q "^\"clip8.wav\",\"flac -8 --no-padding --no-seektable\",1,2048,2048,$size," rows.csv ||
+      fail "FLAC file row is not $size bytes: $(grep flac rows.csv)"
+    grep -q "^\"clip8.wav\",\"flac -8, frames only (no fLaC/metadata)\",1,2048,2048,$frames," rows.csv ||
+      fail "FLAC frames row is not $frames bytes: $(grep flac rows.csv)"
+  fi
 fi
 # A file the audio front end does not read is an error; --pcm and --records conflict.
 head -c 5000 "$ROOT/samples/text/gpl-3.txt" >text
