@@ -4,7 +4,11 @@
 # 2048-byte chunks of Trilobyte tokens compressed on their own by lmpack (audio prior, prior-mix,
 # the audio family) and by flac, gzip, xz, zstd, brotli (`lmpack bench --chunk 2048 --pcm`).
 #
-#   scripts/bench_audio_chunks.sh [LMPACK_BINARY] [MAX_CHUNKS]     default: 48 chunks per file
+#   scripts/bench_audio_chunks.sh [LMPACK_BINARY] [MAX_CHUNKS]     default: 64 chunks per file
+#
+# BITS="8" or "16" runs one depth only (default "8 16"). With the prior's corpus at
+# build/corpus/audio/corpus.raw (scripts/make_audio_corpus.sh) zstd also runs with a dictionary
+# trained on it.
 #
 # The 16 kHz files are made with sox without dither (`sox -D`): the left channel (`remix 1`, no
 # arithmetic), resampled with `rate -h` (the speech sample is 8 kHz, so it is upsampled), written
@@ -14,17 +18,20 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 lmpack=${1:-build/release/lmpack}
-max=${2:-48}
+max=${2:-64}
+bits_list=${BITS:-8 16}
 out=build/bench-audio
-for bits in 8 16; do
+for bits in $bits_list; do
   mkdir -p "$out/${bits}bit"
   for f in samples/audio/*; do
     name=$(basename "${f%.*}")
     sox -D -V1 "$f" -b "$bits" -c 1 "$out/${bits}bit/$name-16k$bits.wav" remix 1 rate -h 16000
   done
 done
-for bits in 8 16; do
+dict=()
+[[ -f build/corpus/audio/corpus.raw ]] && dict=(--dict-train build/corpus/audio/corpus.raw)
+for bits in $bits_list; do
   echo "== 16 kHz, $bits-bit, mono"
   nice "$lmpack" bench --chunk 2048 --pcm --max-chunks "$max" --prior audio-pcm \
-    --models prior:5,prior-mix:5,cm:5 --csv "$out/chunk2048-${bits}bit.csv" "$out/${bits}bit"/*.wav
+    --models prior:5,prior-mix:5,cm:5 "${dict[@]}" --csv "$out/chunk2048-${bits}bit.csv" "$out/${bits}bit"/*.wav
 done
