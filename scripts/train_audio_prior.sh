@@ -19,6 +19,6 @@ resume=()
 sha256sum "$corpus"
 time nice "$lmpack" train "$corpus" -o models/audio-pcm.lmw --name audio-pcm \
   --d-model 96 --layers 2 --heads 4 --d-ff 192 --segment 64 --memory 64 --streams 8 \
-  --lr 2e-3 --lr-min 2e-4 --lr-decay 2e-4 --steps ${STEPS:-40000} \
+  --lr 2e-3 --lr-min 2e-4 --lr-decay 2e-4 --steps "${STEPS:-40000}" \
   --checkpoint build/corpus/audio/audio-pcm.ckpt --checkpoint-every 500 --eval-every 500 \
   --heldout 0.02 --eval-bytes 65536 -T 1 "${resume[@]}"
