@@ -18,6 +18,7 @@ packages=(
   clang                                # libFuzzer (-fsanitize=fuzzer)
   gzip bzip2 xz-utils zstd brotli time # peers for `lmpack bench`, and /usr/bin/time
   flac wavpack                         # audio peers for `lmpack bench`
+  sox                                  # audio samples, corpus and protocol inputs (scripts/)
   libpng-dev zlib1g-dev                # image front end (PNG)
   optipng webp libjxl-tools            # image peers for `lmpack bench`
   libpocketsphinx-dev pocketsphinx-en-us flite1-dev # lossy speech mode (recognise, resynthesise)

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -19,6 +20,8 @@
 #include "cli/diagnostics.h"
 #include "cli/peers.h"
 #include "lmpack/lmpack.h"
+#include "media/audio/audio_file.h"
+#include "media/audio/flac_codec.h"
 
 extern char** environ;
 
@@ -106,6 +109,43 @@ std::string pct(double x) {
   return b;
 }
 
+// Bytes of a FLAC file before its first frame: "fLaC" and every metadata block (each a 4-byte
+// header with a last-block flag and a 24-bit length). 0 when the file is not a well-formed FLAC.
+std::uint64_t flac_metadata_bytes(std::span<const std::uint8_t> f) {
+  if (f.size() < 4 || std::memcmp(f.data(), "fLaC", 4) != 0) return 0;
+  std::uint64_t at = 4;
+  for (;;) {
+    if (at + 4 > f.size()) return 0;
+    const bool last = (f[at] & 0x80) != 0;
+    at += 4 + ((std::uint64_t{f[at + 1]} << 16) | (std::uint64_t{f[at + 2]} << 8) | f[at + 3]);
+    if (at > f.size()) return 0;
+    if (last) return at;
+  }
+}
+
+// One chunk of Trilobyte tokens as a canonical WAV (44-byte header for mono/stereo up to 16
+// bits): what FLAC and lmpack's audio family are given, since they need the sample format.
+bool chunk_wav(const media::audio::PcmLayout& layout, std::span<const std::uint8_t> tokens,
+               std::vector<std::uint8_t>& wav) {
+  media::audio::AudioFile a;
+  a.container = media::audio::Container::kWav;
+  a.layout = layout;
+  a.layout.big_endian = false;
+  a.layout.is_unsigned = layout.bytes_per_sample == 1;
+  a.frames = tokens.size() / static_cast<std::size_t>(layout.frame_bytes());
+  wav.clear();
+  return static_cast<bool>(media::audio::detail::write_canonical_wav(a, tokens, wav));
+}
+
+void csv_field(std::FILE* f, const std::string& s) {
+  std::fputc('"', f);
+  for (char c : s) {
+    if (c == '"') std::fputc('"', f);
+    std::fputc(c, f);
+  }
+  std::fputc('"', f);
+}
+
 }  // namespace
 
 int run_chunk_bench(int argc, char** argv) {
@@ -120,6 +160,7 @@ int run_chunk_bench(int argc, char** argv) {
   std::vector<std::string> model_dirs;
   std::string dict_train;
   std::string models = "prior:5,prior-mix:5,cm:5";
+  std::string csv_path;
   app.add_option("files", files, "Input files (each its own table)")->required();
   app.add_option("--chunk", chunk, "Chunk size in bytes")->check(CLI::Range(16, 1 << 20));
   app.add_option("--max-chunks", max_chunks,
@@ -135,10 +176,21 @@ int run_chunk_bench(int argc, char** argv) {
   app.add_flag("--records", records,
                "Small-records mode: every line of a file (with its newline) is one record, "
                "instead of fixed chunks");
+  bool pcm = false;
+  app.add_flag("--pcm", pcm,
+               "Audio mode: every file is a PCM audio file (WAV, AIFF, FLAC, ...); the chunks "
+               "are of its Trilobyte tokens (the bytes lmpack's audio stream holds), whole "
+               "frames each; adds FLAC and lmpack's audio family, each given the chunk as a WAV, "
+               "and a table over all files");
+  app.add_option("--csv", csv_path, "Also write every row to this CSV file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  if (pcm && records) {
+    print_usage_error("--pcm and --records do not go together");
+    return kExitUsage;
   }
   for (const std::string& d : model_dirs) add_model_dir(d);
 
@@ -149,6 +201,7 @@ int run_chunk_bench(int argc, char** argv) {
   }
   const std::string tmp = tmpl;
   const std::string in_path = tmp + "/chunk", out_path = tmp + "/chunk.out";
+  const std::string wav_path = tmp + "/chunk.wav";
   std::string dict;
   std::uint64_t dict_bytes = 0;
   if (!dict_train.empty()) {
@@ -188,14 +241,84 @@ int run_chunk_bench(int argc, char** argv) {
     }
   }
   const std::vector<Peer> peer_list = peers(dict, dict_bytes);
+  const std::string flac = pcm ? find_on_path("flac") : std::string();
+
+  std::FILE* csv = nullptr;
+  if (!csv_path.empty()) {
+    csv = std::fopen(csv_path.c_str(), "w");
+    if (!csv) {
+      print_error(csv_path, "cannot write");
+      fs::remove_all(tmp);
+      return kExitError;
+    }
+    std::fprintf(csv,
+                 "file,compressor,chunks,chunk_bytes,original_bytes,compressed_bytes,raw_percent,"
+                 "side_bytes,adjusted_percent,adjusted_100MB_percent,kb_per_s\n");
+  }
+
+  // Prints one table (and its CSV rows); false when a row failed.
+  auto print_table = [&](const std::string& name, std::uint64_t original,
+                         const std::vector<Row>& rows, std::size_t n_chunks) {
+    bool ok = true;
+    const int w = pcm ? 44 : 34;  // the audio rows' labels are longer
+    std::printf("%-*s %10s %8s %10s %9s %12s %8s\n", w, "compressor", "compressed", "raw",
+                "side bytes", "adjusted", "adj. 100 MB", "KB/s");
+    for (const Row& r : rows) {
+      if (!r.ok) {
+        std::printf("%-*s %s\n", w, r.label.c_str(), "FAILED");
+        ok = false;
+        continue;
+      }
+      const double raw = static_cast<double>(r.compressed) / static_cast<double>(original);
+      const double adj = static_cast<double>(r.compressed + r.side) / static_cast<double>(original);
+      const double adj100 = raw + static_cast<double>(r.side) / 1e8;  // same raw rate on 100 MB
+      const double kbps =
+          static_cast<double>(original) / 1024.0 / (r.seconds > 0 ? r.seconds : 1e-9);
+      std::printf("%-*s %10llu %8s %10llu %9s %12s %8.1f\n", w, r.label.c_str(),
+                  static_cast<unsigned long long>(r.compressed), pct(raw).c_str(),
+                  static_cast<unsigned long long>(r.side), pct(adj).c_str(), pct(adj100).c_str(),
+                  kbps);
+      if (csv) {
+        csv_field(csv, name);
+        std::fputc(',', csv);
+        csv_field(csv, r.label);
+        std::fprintf(csv, ",%zu,%zu,%llu,%llu,%.3f,%llu,%.3f,%.3f,%.1f\n", n_chunks, chunk,
+                     static_cast<unsigned long long>(original),
+                     static_cast<unsigned long long>(r.compressed), 100.0 * raw,
+                     static_cast<unsigned long long>(r.side), 100.0 * adj, 100.0 * adj100, kbps);
+      }
+    }
+    std::printf("\n");
+    return ok;
+  };
 
   int exit_code = kExitOk;
+  std::vector<Row> totals;  // --pcm: every row summed over the files
+  std::uint64_t total_original = 0;
+  std::size_t total_chunks = 0;
   for (const std::string& file : files) {
     std::vector<std::uint8_t> data;
     if (!read_file(file, data)) {
       print_error(file, "cannot read");
       exit_code = kExitError;
       continue;
+    }
+    media::audio::AudioFile audio;
+    std::size_t piece = chunk;  // chunk bytes; whole frames with --pcm
+    if (pcm) {
+      std::vector<std::uint8_t> tokens;
+      if (!media::audio::parse(data, audio, tokens)) {
+        print_error(file, "is not a PCM audio file lmpack reads");
+        exit_code = kExitError;
+        continue;
+      }
+      data = std::move(tokens);
+      piece -= piece % static_cast<std::size_t>(audio.layout.frame_bytes());
+      if (piece == 0) {
+        print_error(file, "its frames are longer than one chunk");
+        exit_code = kExitError;
+        continue;
+      }
     }
     std::vector<std::span<const std::uint8_t>> pieces;  // every chunk or record of the file
     if (records) {
@@ -207,8 +330,8 @@ int run_chunk_bench(int argc, char** argv) {
         }
       }
     } else {
-      for (std::size_t at = 0; at + chunk <= data.size(); at += chunk) {
-        pieces.push_back(std::span(data).subspan(at, chunk));
+      for (std::size_t at = 0; at + piece <= data.size(); at += piece) {
+        pieces.push_back(std::span(data).subspan(at, piece));
       }
     }
     const std::size_t total = pieces.size();
@@ -240,6 +363,58 @@ int run_chunk_bench(int argc, char** argv) {
       row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rows.push_back(row);
     }
+    if (pcm) {
+      // lmpack's audio family (no prior) needs the sample format, so it gets the chunk as a WAV
+      // and makes a whole archive: container header, the WAV header as side bytes, block table
+      // and checksums included. "payload only" counts just the coded blocks.
+      Row arch{"lmpack audio -5 (archive of the chunk's WAV)", 0, 0, 0, true};
+      Row payload{"lmpack audio -5, coded blocks only", 0, 0, 0, true};
+      const auto t0 = std::chrono::steady_clock::now();
+      std::vector<std::uint8_t> wav, archive, back;
+      CompressOptions co;
+      co.model = "audio";
+      co.level = 5;
+      for (auto c : chunks) {
+        ArchiveInfo info;
+        if (!chunk_wav(audio.layout, c, wav) || !compress(wav, archive, co) ||
+            !decompress(archive, back) || back != wav || !inspect(archive, info)) {
+          arch.ok = payload.ok = false;
+          break;
+        }
+        arch.compressed += archive.size();
+        for (const BlockInfo& b : info.blocks) payload.compressed += b.stored_size;
+      }
+      arch.seconds = payload.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rows.push_back(arch);
+      rows.push_back(payload);
+      // FLAC's smallest file for the chunk: no PADDING or SEEKTABLE block (the flac command adds
+      // 8 KiB of padding by default), so only "fLaC", STREAMINFO and the vorbis comment with the
+      // encoder's vendor string precede the frames. "frames only" drops those too. Written to a
+      // file (-o), not stdout, so flac can complete STREAMINFO (MD5); the size is the same.
+      if (!flac.empty()) {
+        Row file_row{"flac -8 --no-padding --no-seektable", 0, 0, 0, true};
+        Row frames{"flac -8, frames only (no fLaC/metadata)", 0, 0, 0, true};
+        const auto f0 = std::chrono::steady_clock::now();
+        std::vector<std::uint8_t> out;
+        for (auto c : chunks) {
+          if (!chunk_wav(audio.layout, c, wav) || !write_file(wav_path, wav) ||
+              !run({flac, "-8", "--no-padding", "--no-seektable", "-s", "-f", "-o", out_path,
+                    wav_path},
+                   "/dev/null", "/dev/null") ||
+              !read_file(out_path, out) || flac_metadata_bytes(out) == 0) {
+            file_row.ok = frames.ok = false;
+            break;
+          }
+          file_row.compressed += out.size();
+          frames.compressed += out.size() - flac_metadata_bytes(out);
+        }
+        file_row.seconds = frames.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - f0).count();
+        rows.push_back(file_row);
+        rows.push_back(frames);
+      }
+    }
     for (const Peer& p : peer_list) {
       Row row{p.label, 0, p.side, 0, true};
       const auto t0 = std::chrono::steady_clock::now();
@@ -257,27 +432,37 @@ int run_chunk_bench(int argc, char** argv) {
       std::printf("%s: %zu records (%zu in the file), %llu bytes, %.0f bytes a record\n",
                   file.c_str(), n, total, static_cast<unsigned long long>(original),
                   static_cast<double>(original) / static_cast<double>(n));
+    } else if (pcm) {
+      std::printf("%s: %s; %zu chunks of %zu token bytes (%zu in the file), %llu bytes\n",
+                  file.c_str(), media::audio::describe(audio).c_str(), n, piece, total,
+                  static_cast<unsigned long long>(original));
     } else {
       std::printf("%s: %zu chunks of %zu bytes (%zu in the file), %llu bytes\n", file.c_str(), n,
                   chunk, total, static_cast<unsigned long long>(original));
     }
-    std::printf("%-34s %10s %8s %10s %9s %12s %8s\n", "compressor", "compressed", "raw",
-                "side bytes", "adjusted", "adj. 100 MB", "KB/s");
-    for (const Row& r : rows) {
-      if (!r.ok) {
-        std::printf("%-34s %s\n", r.label.c_str(), "FAILED");
-        exit_code = kExitError;
-        continue;
+    if (!print_table(file, original, rows, n)) exit_code = kExitError;
+    if (pcm) {
+      if (totals.empty())
+        totals = rows;
+      else {
+        for (std::size_t i = 0; i < rows.size() && i < totals.size(); ++i) {
+          totals[i].compressed += rows[i].compressed;
+          totals[i].seconds += rows[i].seconds;
+          totals[i].ok = totals[i].ok && rows[i].ok;
+        }
       }
-      const double raw = static_cast<double>(r.compressed) / static_cast<double>(original);
-      const double adj = static_cast<double>(r.compressed + r.side) / static_cast<double>(original);
-      const double adj100 = raw + static_cast<double>(r.side) / 1e8;  // same raw rate on 100 MB
-      std::printf("%-34s %10llu %8s %10llu %9s %12s %8.1f\n", r.label.c_str(),
-                  static_cast<unsigned long long>(r.compressed), pct(raw).c_str(),
-                  static_cast<unsigned long long>(r.side), pct(adj).c_str(), pct(adj100).c_str(),
-                  static_cast<double>(original) / 1024.0 / (r.seconds > 0 ? r.seconds : 1e-9));
+      total_original += original;
+      total_chunks += n;
     }
-    std::printf("\n");
+  }
+  if (pcm && files.size() > 1 && !totals.empty()) {
+    std::printf("all files: %zu chunks, %llu bytes\n", total_chunks,
+                static_cast<unsigned long long>(total_original));
+    print_table("all files", total_original, totals, total_chunks);
+  }
+  if (csv && std::fclose(csv) != 0) {
+    print_error(csv_path, "cannot write");
+    exit_code = kExitError;
   }
   if (!records) {
     std::printf(

@@ -5,6 +5,10 @@
 // `zstd --train` on --dict-train, brotli) run as commands on each chunk. The adjusted rate adds
 // the prior's (or dictionary's) size once to the compressed total. With --records every line of
 // a file is one record instead (the small-records comparison: RecordCodec vs zstd -D, brotli).
+// With --pcm every file is parsed by the audio front end and the chunks are of its Trilobyte
+// tokens (what the audio stream holds), cut at whole frames; FLAC (`flac -8 --no-padding
+// --no-seektable`, its file and its frames alone) and lmpack's audio family (a whole archive of
+// the chunk as a WAV, and its coded blocks alone) join the rows, and a table sums all files.
 #pragma once
 
 namespace lmpack::cli {
