@@ -3,9 +3,11 @@
 // and RecordCodec through exact round trips, and an archive's prior is found by name and hash
 // only (a missing or different prior is refused with a message naming it).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
+#include <string>
 
 #include "lmpack/lmpack.h"
 #include "model/codec.h"
@@ -55,8 +57,11 @@ TrainOptions tiny(std::uint64_t steps) {
   return o;
 }
 
+// Per process: ctest runs every test of the PriorFamilies suite as its own process, in
+// parallel, and each one's SetUpTestSuite would otherwise wipe the directory another is reading.
 fs::path scratch(const std::string& name) {
-  fs::path p = fs::temp_directory_path() / ("lmpack-prior-test-" + name);
+  fs::path p =
+      fs::temp_directory_path() / ("lmpack-prior-test-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
@@ -149,6 +154,10 @@ class PriorFamilies : public ::testing::Test {
     ASSERT_TRUE(train_transformer(text(20000), tiny(24), {}, w));
     ASSERT_TRUE(lmpack::nn::save_weights((dir_ / "unit-tiny.lmw").string(), w));
     add_model_dir(dir_.string());
+  }
+  static void TearDownTestSuite() {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
   }
   static fs::path dir_;
 };
