@@ -15,8 +15,9 @@ namespace {
 
 constexpr int kPredictors = 17;  // see code_sample(); the 17th is the OLS predictor
 constexpr int kOlsPredictor = 16;
-// The OLS predictor's inputs: 12 neighbours of the same channel (as differences from W), and for
-// later channels of a pixel 4 more from the first-coded channel.
+// The OLS predictor's inputs: 12 neighbours of the same channel (as differences from W: N, NW,
+// NE, WW, NN, NNE, NWW, NNW, NEE, WWW, NNEE, NNN), and for later channels of a pixel 4 more from
+// the first-coded channel.
 constexpr int kOlsOwnInputs = 12;
 constexpr int kOlsInputs = 16;
 constexpr double kOlsLambda = 0.998;
@@ -281,7 +282,7 @@ struct PixelModel::Impl {
       double in[kOlsInputs];  // [own 12 | first channel's 4]
       in[0] = Nv - Wv, in[1] = NWv - Wv, in[2] = NEv - Wv, in[3] = WWv - Wv;
       in[4] = NNv - Wv, in[5] = NNEv - Wv, in[6] = far(1, -2) - Wv, in[7] = far(2, -1) - Wv;
-      in[8] = far(1, 2) - Wv, in[9] = far(0, -3) - Wv, in[10] = far(2, 1) - Wv;
+      in[8] = far(1, 2) - Wv, in[9] = far(0, -3) - Wv, in[10] = far(2, 2) - Wv;
       in[11] = far(3, 0) - Wv;
       if (k > 0) {
         int m[8];
