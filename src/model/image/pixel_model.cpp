@@ -19,7 +19,8 @@ constexpr int kOlsPredictor = 16;
 // NE, WW, NN, NNE, NWW, NNW, NEE, WWW, NNEE, NNN), and for later channels of a pixel 4 more from
 // the first-coded channel.
 constexpr int kOlsOwnInputs = 12;
-constexpr int kOlsInputs = 16;
+constexpr int kOlsCrossInputs = 4;
+constexpr int kOlsMaxInputs = kOlsOwnInputs + kOlsCrossInputs;
 constexpr double kOlsLambda = 0.998;
 constexpr double kOlsDelta = 0.0001;
 constexpr int kEnergyLevels = 24;
@@ -162,7 +163,8 @@ struct PixelModel::Impl {
         predictors(ols_every > 0 ? kPredictors : kOlsPredictor) {
     for (int c = 0; c < g.channels; ++c) order.push_back(c);
     for (int k = 0; k < g.channels && ols_interval > 0; ++k) {
-      ols.emplace_back(k == 0 ? kOlsOwnInputs : kOlsInputs, kOlsLambda, kOlsDelta, ols_interval);
+      ols.emplace_back(kOlsOwnInputs + (k == 0 ? 0 : kOlsCrossInputs), kOlsLambda, kOlsDelta,
+                       ols_interval);
     }
     if (g.channels >= 3) std::swap(order[0], order[1]);  // G, R, B(, A)
     const std::size_t row = static_cast<std::size_t>(g.width) * g.channels;
@@ -279,7 +281,7 @@ struct PixelModel::Impl {
         if (yy == y && xx >= static_cast<long>(x)) return Wv;
         return at(yy, static_cast<std::uint32_t>(xx), c);
       };
-      double in[kOlsInputs];  // [own 12 | first channel's 4]
+      double in[kOlsMaxInputs];  // [own 12 | first channel's 4]
       in[0] = Nv - Wv, in[1] = NWv - Wv, in[2] = NEv - Wv, in[3] = WWv - Wv;
       in[4] = NNv - Wv, in[5] = NNEv - Wv, in[6] = far(1, -2) - Wv, in[7] = far(2, -1) - Wv;
       in[8] = far(1, 2) - Wv, in[9] = far(0, -3) - Wv, in[10] = far(2, 2) - Wv;
@@ -287,8 +289,9 @@ struct PixelModel::Impl {
       if (k > 0) {
         int m[8];
         neighbours(order[0], m);
-        in[12] = out_s[order[0]] - m[0], in[13] = m[1] - m[0], in[14] = m[2] - m[0];
-        in[15] = m[3] - m[0];
+        double* cross = in + kOlsOwnInputs;
+        cross[0] = out_s[order[0]] - m[0], cross[1] = m[1] - m[0], cross[2] = m[2] - m[0];
+        cross[3] = m[3] - m[0];
       }
       // Clamped in double first: a NaN (unreachable from pixel inputs, which are bounded) fails
       // both comparisons and lands on 0 rather than in an undefined conversion.
