@@ -169,7 +169,7 @@ bool run_patch_bench(const std::vector<std::string>& files, bool quiet) {
                 static_cast<unsigned long long>(total_n),
                 static_cast<unsigned long long>(total_raw), pct(total_png, total_raw),
                 pct(total_default, total_raw), pct(total_best, total_raw),
-                100.0 - pct(total_best, total_png));
+                100.0 - pct(total_default, total_png));
     std::printf(
         "# -5 vs PNG = how much smaller lmpack's default level is than PNG, in %% of PNG's size\n");
   }
