@@ -403,6 +403,34 @@ TEST(AudioCodec, RejectsBadParams) {
   EXPECT_FALSE(make_codec(f, 5, good, none, codec));
 }
 
+// Whatever params the decoder accepts must give a codec that round-trips: mutated level-9
+// params (with their other predictors) either fail to parse or code a block exactly.
+TEST(AudioCodec, MutatedParamsRoundTripOrAreRejected) {
+  const ModelFamily& f = audio_family();
+  const auto good = f.params(9);
+  const auto block = tokens(music(600, 2, 16, 91), 2);
+  std::uint64_t seed = 5;
+  int accepted = 0;
+  for (int i = 0; i < 60; ++i) {
+    auto p = good;
+    const int flips = 1 + static_cast<int>(splitmix(seed) % 3);
+    for (int k = 0; k < flips; ++k) {
+      const std::size_t at = 1 + splitmix(seed) % (p.size() - 1);
+      p[at] = static_cast<std::uint8_t>(splitmix(seed));
+    }
+    std::unique_ptr<BlockCodec> enc, dec;
+    if (!make_codec(f, 9, p, shape_of(2, 2), enc)) continue;
+    ++accepted;
+    ASSERT_TRUE(make_codec(f, 9, p, shape_of(2, 2), dec));
+    std::vector<std::uint8_t> payload;
+    enc->encode(block, payload, {});
+    std::vector<std::uint8_t> back(block.size());
+    dec->decode(payload, back, {});
+    ASSERT_EQ(back, block) << "mutation " << i;
+  }
+  EXPECT_GT(accepted, 5);  // many changes leave a valid record
+}
+
 TEST(AudioCodec, CorruptPayloadsDecodeWithoutFaults) {
   const auto block = tokens(music(1500, 2, 16, 8), 2);
   for (int level : {1, 9}) {
