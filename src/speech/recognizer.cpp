@@ -90,16 +90,21 @@ std::vector<std::pair<std::size_t, std::size_t>> speech_regions(std::span<const 
   return regions;
 }
 
-Status recognize(std::span<const float> samples, std::vector<RecognizedWord>& words) {
+Status recognize(std::span<const float> samples, std::vector<RecognizedWord>& words, Band band) {
   words.clear();
   const auto regions = speech_regions(samples);
   if (regions.empty()) return {};
   const std::string dir = LMPACK_POCKETSPHINX_MODELDIR;
   const std::string hmm = dir + "/en-us/en-us", lm = dir + "/en-us/en-us.lm.bin",
                     dict = dir + "/en-us/cmudict-en-us.dict";
-  cmd_ln_t* config =
-      cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(), "-dict",
-                  dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000", nullptr);
+  // PocketSphinx's noise removal tracks a noise floor in each mel band and subtracts it; on
+  // narrowband audio the bands above the old Nyquist frequency hold only the mirror image the
+  // caller put there, and tracking them made recognition worse (word error rate against the
+  // prompts' published texts: 66.6% with it, 62.2% without, on the three bench recordings).
+  const char* remove_noise = band == Band::kNarrow ? "no" : "yes";
+  cmd_ln_t* config = cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-lm", lm.c_str(),
+                                 "-dict", dict.c_str(), "-logfn", "/dev/null", "-samprate", "16000",
+                                 "-remove_noise", remove_noise, nullptr);
   if (config == nullptr) {
     return {ErrorCode::kInternal, "cannot configure PocketSphinx (model in " + dir + ")"};
   }

@@ -25,8 +25,14 @@ struct RecognizedWord {
 // [begin, end) sample ranges; silence gives none.
 std::vector<std::pair<std::size_t, std::size_t>> speech_regions(std::span<const float> samples);
 
+// Where the samples came from: a recording at kRecognizerRate or above (wideband), or one
+// below it brought up to kRecognizerRate (narrowband, e.g. 8 kHz telephone audio), which has no
+// energy above its own Nyquist frequency and needs a different front end.
+enum class Band : std::uint8_t { kWide, kNarrow };
+
 // Recognises mono speech at kRecognizerRate. Words come in time order. Fails with kInternal when
 // the model files are missing (the message names the directory).
-Status recognize(std::span<const float> samples, std::vector<RecognizedWord>& words);
+Status recognize(std::span<const float> samples, std::vector<RecognizedWord>& words,
+                 Band band = Band::kWide);
 
 }  // namespace lmpack::speech

@@ -47,4 +47,10 @@ std::vector<float> resample(std::span<const float> in, std::uint32_t from_rate,
   return out;
 }
 
+std::vector<float> upsample2_with_image(std::span<const float> in) {
+  std::vector<float> out(2 * in.size(), 0.0f);
+  for (std::size_t i = 0; i < in.size(); ++i) out[2 * i] = in[i];
+  return out;
+}
+
 }  // namespace lmpack::speech

