@@ -171,7 +171,9 @@ TEST(SpeechArchive, RoundTripsAndRejectsDamage) {
   for (std::size_t n = 0; n < bytes.size(); ++n) {
     const Status s = read_archive({bytes.data(), n}, back);
     EXPECT_FALSE(s) << n;
-    if (n >= 4) EXPECT_EQ(s.code(), ErrorCode::kTruncated) << n;
+    if (n >= 4) {
+      EXPECT_EQ(s.code(), ErrorCode::kTruncated) << n;
+    }
   }
   for (std::size_t i = 0; i < bytes.size(); ++i) {
     for (int bit = 0; bit < 8; ++bit) {
