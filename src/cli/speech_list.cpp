@@ -33,7 +33,7 @@ Status inspect_speech(std::span<const std::uint8_t> data, ArchiveInfo& info) {
   info.media = "speech";
   char desc[160];
   std::snprintf(desc, sizeof desc,
-                "LOSSY: %zu words, %.2f s, %s voice (original %u Hz, %u ch, %u-bit)",
+                "LOSSY: %zu words, %.2f s, %s speaker (original %u Hz, %u ch, %u-bit)",
                 transcript.words.size(), speech::duration_seconds(archive),
                 transcript.voice == speech::Voice::kMale ? "male" : "female", archive.sample_rate,
                 unsigned(archive.channels), unsigned(archive.bits));

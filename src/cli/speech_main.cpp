@@ -119,7 +119,7 @@ void encode_one(const SpeechOptions& opt, const std::string& path) {
     for (const auto& w : report.recognized) conf += w.confidence;
     if (!report.recognized.empty()) conf /= double(report.recognized.size());
     std::fprintf(stderr,
-                 "%s: %zu words in %.1f s, mean confidence %.2f, %s voice; %llu -> %zu bytes "
+                 "%s: %zu words in %.1f s, mean confidence %.2f, %s speaker; %llu -> %zu bytes "
                  "(%.3f%%), lossy\n",
                  display_name(path).c_str(), report.transcript.words.size(),
                  report.duration_seconds, conf,
@@ -155,7 +155,7 @@ void show_one(const SpeechOptions&, const std::string& path) {
   speech::Transcript t;
   double seconds = 0.0;
   check(speech::read_transcript(archive, t, seconds));
-  std::printf("%s: lossy speech, %.2f s, %zu words, %s voice\n", display_name(path).c_str(),
+  std::printf("%s: lossy speech, %.2f s, %zu words, %s speaker\n", display_name(path).c_str(),
               seconds, t.words.size(), t.voice == speech::Voice::kMale ? "male" : "female");
   for (const auto& w : t.words) {
     std::printf("%8.2f %8.2f  pitch %2u..%-2u energy %2u  %s\n", w.start * speech::kTickMs / 1000.0,
