@@ -33,5 +33,5 @@ dict=()
 for bits in $bits_list; do
   echo "== 16 kHz, $bits-bit, mono"
   nice "$lmpack" bench --chunk 2048 --pcm --max-chunks "$max" --prior audio-pcm \
-    --models prior:5,prior-mix:5,cm:5 "${dict[@]}" --csv "$out/chunk2048-${bits}bit.csv" "$out/${bits}bit"/*.wav
+    --models prior:5,prior-pcm:5,cm:5 "${dict[@]}" --csv "$out/chunk2048-${bits}bit.csv" "$out/${bits}bit"/*.wav
 done

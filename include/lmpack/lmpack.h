@@ -126,9 +126,15 @@ std::vector<std::string> model_dirs();
 // a RecordCodec with the same options (the caller keeps track of that, as with a zstd dictionary).
 // One RecordCodec may be used from several threads at once.
 struct RecordOptions {
-  std::string model = "prior";  // "prior", "prior-mix", or any byte model ("cm", ...)
-  std::string prior;            // as CompressOptions::prior (empty: "text-en")
+  std::string model = "prior";  // "prior", "prior-mix", "prior-pcm" or any byte model ("cm", ...)
+  std::string prior;  // as CompressOptions::prior (empty: "text-en"; prior-pcm: "audio-pcm")
   int level = 5;
+  // Audio records (prior-pcm): every record is Trilobyte tokens (PCM samples as offset-binary
+  // bytes, most significant first, whole frames) of this many bytes per sample (1..4) and
+  // channels (1..64). 0 = not audio: prior-pcm then reads the bytes as 8-bit mono samples.
+  // The reader must open its RecordCodec with the same values.
+  int pcm_bytes_per_sample = 0;
+  int pcm_channels = 1;
 };
 
 class RecordCodec {
@@ -155,6 +161,8 @@ class RecordCodec {
   int level_ = 0;
   std::vector<std::uint8_t> params_;
   std::uint64_t prior_bytes_ = 0;
+  int pcm_bytes_per_sample_ = 0;
+  int pcm_channels_ = 1;
 };
 
 // Version string, e.g. "0.1.0".

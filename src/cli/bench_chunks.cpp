@@ -221,8 +221,11 @@ int run_chunk_bench(int argc, char** argv) {
     std::string label;
     RecordCodec codec;
   };
+  // The lmpack rows; with --pcm they are opened again for every file, with its sample layout
+  // (prior-pcm predicts samples).
   std::vector<LmRow> lm;
-  {
+  auto open_rows = [&](int pcm_bytes, int pcm_channels) {
+    lm.clear();
     std::stringstream ss(models);
     std::string item;
     while (std::getline(ss, item, ',')) {
@@ -231,14 +234,20 @@ int run_chunk_bench(int argc, char** argv) {
       ro.model = item.substr(0, colon);
       if (colon != std::string::npos) ro.level = std::atoi(item.c_str() + colon + 1);
       if (ro.model.rfind("prior", 0) == 0) ro.prior = prior;
+      ro.pcm_bytes_per_sample = pcm_bytes;
+      ro.pcm_channels = pcm_channels;
       LmRow r{"lmpack " + ro.model + " -" + std::to_string(ro.level), {}};
       if (Status s = RecordCodec::open(ro, r.codec); !s) {
         print_error(item, s.message());
-        fs::remove_all(tmp);
-        return kExitError;
+        return false;
       }
       lm.push_back(std::move(r));
     }
+    return true;
+  };
+  if (!open_rows(0, 1)) {
+    fs::remove_all(tmp);
+    return kExitError;
   }
   const std::vector<Peer> peer_list = peers(dict, dict_bytes);
   const std::string flac = pcm ? find_on_path("flac") : std::string();
@@ -313,6 +322,10 @@ int run_chunk_bench(int argc, char** argv) {
         continue;
       }
       data = std::move(tokens);
+      if (!open_rows(audio.layout.bytes_per_sample, audio.layout.channels)) {
+        fs::remove_all(tmp);
+        return kExitError;
+      }
       piece -= piece % static_cast<std::size_t>(audio.layout.frame_bytes());
       if (piece == 0) {
         print_error(file, "its frames are longer than one chunk");

@@ -128,8 +128,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   app.add_option("--model", opt.model, "Model family: " + join(lmpack::model_names()))
       ->type_name("NAME");
   app.add_option("--prior", opt.prior,
-                 "Prior of --model prior / prior-mix: a name (NAME.lmw in the model directories) "
-                 "or a .lmw path (default: text-en)")
+                 "Prior of --model prior / prior-mix / prior-pcm: a name (NAME.lmw in the model "
+                 "directories) or a .lmw path (default: text-en; prior-pcm: audio-pcm)")
       ->type_name("NAME");
   app.add_option("--model-dir", opt.model_dirs,
                  "Directory searched first for priors (repeatable; then $LMPACK_MODEL_DIR, "

@@ -16,10 +16,17 @@ namespace {
 constexpr std::uint64_t kMaxBytesPerPayloadByte = 65536;
 
 Status make(std::uint8_t family_id, int level, const std::vector<std::uint8_t>& params,
-            std::unique_ptr<model::BlockCodec>& codec) {
+            int pcm_bytes, int pcm_channels, std::unique_ptr<model::BlockCodec>& codec) {
   const model::ModelFamily* f = model::find_family(family_id);
   if (!f) return {ErrorCode::kInternal, "record model vanished"};
-  return model::make_codec(*f, level, params, model::StreamShape{}, codec);
+  model::StreamShape shape;
+  if (pcm_bytes > 0) {
+    shape.audio = true;
+    shape.bytes_per_sample = pcm_bytes;
+    shape.bits = 8 * pcm_bytes;
+    shape.channels = pcm_channels;
+  }
+  return model::make_codec(*f, level, params, shape, codec);
 }
 
 }  // namespace
@@ -27,19 +34,29 @@ Status make(std::uint8_t family_id, int level, const std::vector<std::uint8_t>& 
 Status RecordCodec::open(const RecordOptions& o, RecordCodec& out) {
   const model::ModelFamily* f = model::find_family(o.model);
   if (!f) return {ErrorCode::kInvalidArgument, "unknown model '" + o.model + "'"};
-  if (f->make_for_stream) {
+  // The media families (audio, image) need an archive's media record; prior-pcm, which also
+  // reads a stream's shape, takes it from the options.
+  if (f->make_for_stream && !f->params_for_arg) {
     return {ErrorCode::kInvalidArgument, "model '" + o.model + "' is not a byte model"};
   }
   if (o.level < 1 || o.level > 9) {
     return {ErrorCode::kInvalidArgument, "level " + std::to_string(o.level) + " is out of range"};
   }
+  if (o.pcm_bytes_per_sample < 0 || o.pcm_bytes_per_sample > 4 || o.pcm_channels < 1 ||
+      o.pcm_channels > model::kMaxChannels) {
+    return {ErrorCode::kInvalidArgument, "PCM record layout is out of range"};
+  }
   RecordCodec r;
   r.family_ = f->id;
   r.level_ = o.level;
+  r.pcm_bytes_per_sample_ = o.pcm_bytes_per_sample;
+  r.pcm_channels_ = o.pcm_bytes_per_sample > 0 ? o.pcm_channels : 1;
   if (f->params_for_arg) {
     if (Status s = f->params_for_arg(o.level, o.prior, r.params_); !s) return s;
     std::shared_ptr<const model::nn::LoadedPrior> prior;
-    const std::string name = o.prior.empty() ? model::nn::kDefaultTextPrior : o.prior;
+    const std::string name = !o.prior.empty()         ? o.prior
+                             : f->name == "prior-pcm" ? model::nn::kDefaultAudioPrior
+                                                      : model::nn::kDefaultTextPrior;
     if (Status s = model::nn::find_prior(name, nullptr, prior); !s) return s;
     std::error_code ec;
     r.prior_bytes_ = std::filesystem::file_size(prior->path, ec);
@@ -50,7 +67,10 @@ Status RecordCodec::open(const RecordOptions& o, RecordCodec& out) {
     r.params_ = f->params(o.level);
   }
   std::unique_ptr<model::BlockCodec> probe;
-  if (Status s = make(r.family_, r.level_, r.params_, probe); !s) return s;
+  if (Status s =
+          make(r.family_, r.level_, r.params_, r.pcm_bytes_per_sample_, r.pcm_channels_, probe);
+      !s)
+    return s;
   out = std::move(r);
   return Status::ok();
 }
@@ -62,7 +82,8 @@ Status RecordCodec::compress(std::span<const std::uint8_t> record,
     return {ErrorCode::kInvalidArgument, "record is larger than 16 MiB"};
   }
   std::unique_ptr<model::BlockCodec> codec;
-  if (Status s = make(family_, level_, params_, codec); !s) return s;
+  if (Status s = make(family_, level_, params_, pcm_bytes_per_sample_, pcm_channels_, codec); !s)
+    return s;
   std::vector<std::uint8_t> coded;
   format::put_varint(coded, record.size());
   if (!record.empty()) codec->encode(record, coded, {});
@@ -86,7 +107,8 @@ Status RecordCodec::decompress(std::span<const std::uint8_t> coded,
   std::vector<std::uint8_t> result(static_cast<std::size_t>(size));
   if (size > 0) {
     std::unique_ptr<model::BlockCodec> codec;
-    if (Status s = make(family_, level_, params_, codec); !s) return s;
+    if (Status s = make(family_, level_, params_, pcm_bytes_per_sample_, pcm_channels_, codec); !s)
+      return s;
     codec->decode(coded.subspan(reader.pos()), result, {});
   }
   out = std::move(result);

@@ -11,9 +11,9 @@ const ModelFamily& cm_family();
 }
 
 std::vector<const ModelFamily*> all_families() {
-  return {&cm::cm_family(),    &nn::lstm_family(),     &nn::transformer_family(),
-          &nn::mix_family(),   &audio::audio_family(), &image::image_family(),
-          &nn::prior_family(), &nn::prior_mix_family()};
+  return {&cm::cm_family(),    &nn::lstm_family(),      &nn::transformer_family(),
+          &nn::mix_family(),   &audio::audio_family(),  &image::image_family(),
+          &nn::prior_family(), &nn::prior_mix_family(), &nn::prior_pcm_family()};
 }
 
 const ModelFamily* find_family(const std::string& name) {

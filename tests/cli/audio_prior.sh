@@ -1,5 +1,6 @@
 # Audio with a prior: a tiny prior trained on a WAV's bytes codes the audio stream (Trilobyte
-# tokens) of another WAV with --model prior and prior-mix and back byte for byte; the archive
+# tokens) of another WAV with --model prior, prior-mix and prior-pcm (the prior mixed with linear
+# prediction of the samples) and back byte for byte; the archive
 # names the prior and a decoder without it refuses. Then the paper's protocol on audio
 # (`bench --chunk --pcm`): chunks of whole frames, every lmpack row round-trips, the FLAC and
 # audio-family rows, the table over all files and the CSV.
@@ -25,7 +26,7 @@ with wave.open(sys.argv[2], "wb") as w:
     w.setparams(params)
     w.writeframes(frames)
 PY
-for model in prior prior-mix; do
+for model in prior prior-mix prior-pcm; do
   run 0 "$LMPACK" -k -f --model "$model" --prior tiny-audio --model-dir models clip.wav
   run 0 "$LMPACK" -l clip.wav.lmp
   expect_stdout_contains "audio"
@@ -35,7 +36,11 @@ for model in prior prior-mix; do
   run 1 "$LMPACK" -d -c clip.wav.lmp
   expect_one_line_error clip.wav.lmp
   expect_stderr_contains "archive needs prior model 'tiny-audio'"
+  cp clip.wav.lmp "clip.$model.lmp"
 done
+# Linear prediction knows speech far better than a prior trained for ten steps.
+pcm_size=$(wc -c <clip.prior-pcm.lmp) prior_size=$(wc -c <clip.prior.lmp)
+((pcm_size * 10 < prior_size * 9)) || fail "prior-pcm $pcm_size bytes, prior $prior_size"
 
 # The protocol on audio: 16-bit mono, so 2048-byte chunks hold 1024 frames; 3000 frames make 2
 # chunks. A second file (an 8-bit copy, when sox is here) adds the table over all files.
@@ -45,9 +50,10 @@ if command -v sox >/dev/null; then
   inputs+=(clip8.wav)
 fi
 run 0 "$LMPACK" bench --chunk 2048 --pcm --max-chunks 0 --prior tiny-audio --model-dir models \
-  --models prior:1,prior-mix:1,cm:1 --csv rows.csv "${inputs[@]}"
+  --models prior:1,prior-mix:1,prior-pcm:1,cm:1 --csv rows.csv "${inputs[@]}"
 expect_stdout_contains "clip.wav: WAV, 16-bit PCM, 1 ch, 8000 Hz, 3000 frames; 2 chunks of 2048 token bytes"
 expect_stdout_contains "lmpack prior-mix -1"
+expect_stdout_contains "lmpack prior-pcm -1"
 expect_stdout_contains "lmpack audio -5 (archive of the chunk's WAV)"
 ! grep -q FAILED "$WORK/out" || fail "a chunk bench row failed: $(cat "$WORK/out")"
 if command -v flac >/dev/null; then

@@ -241,5 +241,18 @@ int main(int argc, char** argv) {
   for (const Real& r : audio_reals) {
     if (!save_real(r, false)) return 1;
   }
+  // prior-pcm on audio, with the shipped audio prior (models/audio-pcm.lmw, found in the source
+  // tree): damaged archives must fail cleanly whatever the transformer and the regression see.
+  {
+    lmpack::CompressOptions options;
+    options.model = "prior-pcm";
+    options.level = 1;
+    Bytes archive;
+    if (lmpack::Status s = lmpack::compress(wav(2, 16, 200), archive, options); !s) {
+      std::fprintf(stderr, "compress real-audio-prior-pcm failed: %s\n", s.message().c_str());
+      return 1;
+    }
+    save_with_damage(decompress_dir, "real-audio-prior-pcm", archive, rng);
+  }
   return 0;
 }

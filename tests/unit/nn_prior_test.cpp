@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -265,6 +266,128 @@ TEST_F(PriorFamilies, RecordCodecRoundTrips) {
   ro.model = "prior";
   ro.prior = "no-such-prior";
   EXPECT_FALSE(RecordCodec::open(ro, cm));
+}
+
+// A 16-bit-style signal as Trilobyte tokens: two sines and a little deterministic noise.
+std::vector<std::uint8_t> pcm_tokens(int frames, int channels, int bytes) {
+  std::vector<std::uint8_t> out;
+  std::uint64_t x = 99;
+  const double amplitude = bytes == 1 ? 90.0 : (bytes == 2 ? 12000.0 : 3e6);
+  for (int i = 0; i < frames; ++i) {
+    for (int c = 0; c < channels; ++c) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const double v = amplitude * (0.6 * std::sin(0.031 * i + c) + 0.3 * std::sin(0.17 * i)) +
+                       static_cast<double>((x >> 40) % 7) - 3.0;
+      const auto u = static_cast<std::uint64_t>(static_cast<std::int64_t>(std::lround(v)) +
+                                                (std::int64_t{1} << (8 * bytes - 1)));
+      for (int k = bytes - 1; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(u >> (8 * k)));
+    }
+  }
+  return out;
+}
+
+StreamShape pcm_shape(int channels, int bytes) {
+  StreamShape s;
+  s.audio = true;
+  s.channels = channels;
+  s.bytes_per_sample = bytes;
+  s.bits = 8 * bytes;
+  s.sample_rate = 16000;
+  return s;
+}
+
+TEST_F(PriorFamilies, PriorPcmRoundTripsEveryLayoutAndBeatsThePriorAlone) {
+  const ModelFamily& f = prior_pcm_family();
+  for (int level : {1, 5, 9}) {
+    std::vector<std::uint8_t> params;
+    ASSERT_TRUE(f.params_for_arg(level, "unit-tiny", params));
+    for (int channels : {1, 2}) {
+      for (int bytes : {1, 2, 3}) {
+        const auto data = pcm_tokens(600, channels, bytes);
+        const StreamShape shape = pcm_shape(channels, bytes);
+        std::unique_ptr<BlockCodec> enc, dec;
+        ASSERT_TRUE(make_codec(f, level, params, shape, enc));
+        ASSERT_TRUE(make_codec(f, level, params, shape, dec));
+        std::vector<std::uint8_t> coded;
+        enc->encode(data, coded, {});
+        std::vector<std::uint8_t> back(data.size());
+        dec->decode(coded, back, {});
+        ASSERT_EQ(back, data) << level << " " << channels << "ch " << bytes;
+        // The same prior without linear prediction.
+        std::vector<std::uint8_t> plain_params, plain;
+        ASSERT_TRUE(prior_family().params_for_arg(level, "unit-tiny", plain_params));
+        std::unique_ptr<BlockCodec> p;
+        ASSERT_TRUE(make_codec(prior_family(), level, plain_params, shape, p));
+        p->encode(data, plain, {});
+        EXPECT_LT(coded.size() * 10, plain.size() * 7)
+            << level << " " << channels << "ch " << bytes;
+        // Decoded as another layout, the bytes come back different (no crash).
+        std::unique_ptr<BlockCodec> wrong;
+        ASSERT_TRUE(make_codec(f, level, params, pcm_shape(channels, bytes == 1 ? 2 : 1), wrong));
+        wrong->decode(coded, back, {});
+        EXPECT_NE(back, data);
+      }
+    }
+  }
+}
+
+TEST_F(PriorFamilies, PriorPcmParamsAreCheckedAndBytesAreEightBitMono) {
+  const ModelFamily& f = prior_pcm_family();
+  std::vector<std::uint8_t> params;
+  ASSERT_TRUE(f.params_for_arg(5, "unit-tiny", params));
+  std::unique_ptr<BlockCodec> c;
+  // Every truncation and one byte too many are malformed.
+  for (std::size_t n = 0; n < params.size(); ++n) {
+    const std::vector<std::uint8_t> cut(params.begin(), params.begin() + n);
+    EXPECT_FALSE(f.make_for_stream(5, cut, pcm_shape(1, 2), c)) << n;
+  }
+  auto longer = params;
+  longer.push_back(0);
+  EXPECT_EQ(f.make_for_stream(5, longer, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  // The last bytes are u8 mixer shift, u8 mixer rate, u8 apm rate; the LPC order follows the
+  // prior's fields (offset from the end: 1 + 4 * 4 + 3).
+  auto bad = params;
+  bad[bad.size() - 3] = 40;  // mixer shift above 16
+  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  bad = params;
+  bad[bad.size() - 20] = 0;  // order 0
+  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  bad[bad.size() - 20] = 33;
+  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  // Without a stream shape (make), the bytes are 8-bit mono samples: the same coded bytes.
+  const auto data = pcm_tokens(500, 1, 1);
+  std::unique_ptr<BlockCodec> a, b;
+  ASSERT_TRUE(f.make(5, params, a));
+  ASSERT_TRUE(f.make_for_stream(5, params, pcm_shape(1, 1), b));
+  std::vector<std::uint8_t> ca, cb;
+  a->encode(data, ca, {});
+  b->encode(data, cb, {});
+  EXPECT_EQ(ca, cb);
+}
+
+TEST_F(PriorFamilies, RecordCodecTakesAPcmLayout) {
+  RecordOptions ro;
+  ro.model = "prior-pcm";
+  ro.prior = "unit-tiny";
+  ro.pcm_bytes_per_sample = 2;
+  ro.pcm_channels = 2;
+  RecordCodec rc, bytes_rc;
+  ASSERT_TRUE(RecordCodec::open(ro, rc));
+  const auto rec = pcm_tokens(512, 2, 2);
+  std::vector<std::uint8_t> coded, back;
+  ASSERT_TRUE(rc.compress(rec, coded));
+  ASSERT_TRUE(rc.decompress(coded, back));
+  EXPECT_EQ(back, rec);
+  // Opened without the layout, the reader gets other bytes: the layout is part of the contract.
+  ro.pcm_bytes_per_sample = 0;
+  ASSERT_TRUE(RecordCodec::open(ro, bytes_rc));
+  ASSERT_TRUE(bytes_rc.decompress(coded, back));
+  EXPECT_NE(back, rec);
+  for (auto [b, ch] : {std::pair{5, 1}, std::pair{-1, 1}, std::pair{2, 0}, std::pair{2, 65}}) {
+    ro.pcm_bytes_per_sample = b;
+    ro.pcm_channels = ch;
+    EXPECT_EQ(RecordCodec::open(ro, rc).code(), ErrorCode::kInvalidArgument) << b << " " << ch;
+  }
 }
 
 }  // namespace

@@ -10,5 +10,6 @@ const ModelFamily& transformer_family();  // id 3: standalone online byte transf
 const ModelFamily& mix_family();          // id 4: CM mixer with a neural model among its inputs
 const ModelFamily& prior_family();        // id 7: pretrained transformer, adapting online
 const ModelFamily& prior_mix_family();    // id 8: CM mixer with the pretrained transformer
+const ModelFamily& prior_pcm_family();    // id 9: pretrained transformer + PCM linear prediction
 
 }  // namespace lmpack::model::nn

@@ -5,11 +5,15 @@
 //   prior      (id 7): the transformer alone drives the range coder (stream_codec.h).
 //   prior-mix  (id 8): the CM model with the transformer among its mixer's inputs (as mix does
 //                      with an online LSTM), coded bitwise (mix_loop.h).
+//   prior-pcm  (id 9): the transformer and linear prediction of PCM samples, mixed bitwise
+//                      (pcm_mix.h): the universal audio prior's mode for audio streams.
 //
 // Params (version 1, little-endian):
 //   u8 version, u8 name length, name, u64 hash low, u64 hash high,   // the prior, by name + hash
 //   f32 lr, f32 emb_lr, f32 lr_min, f32 lr_decay, f32 beta1, f32 beta2,   // online adaptation
 //   prior-mix only: u8 cm params length, cm params.
+//   prior-pcm only: u8 order, f32 lambda, f32 delta, f32 scale rate, f32 wide,
+//                   u8 mixer shift, u8 mixer rate, u8 apm rate.
 // The network's shape comes from the prior itself; the decoder refuses an archive whose prior
 // (name and hash) it cannot find.
 #include <memory>
@@ -20,6 +24,7 @@
 #include "model/nn/byte_to_bits.h"
 #include "model/nn/families.h"
 #include "model/nn/mix_loop.h"
+#include "model/nn/pcm_mix.h"
 #include "model/nn/prior_store.h"
 #include "model/nn/stream_codec.h"
 #include "model/nn/trainer.h"
@@ -46,13 +51,30 @@ Adaptation adaptation_for_level(int level) {
   return {lr, lr, lr, 0.0f, 0.0f, 0.99f};
 }
 
+enum class Kind { kPrior, kPriorMix, kPriorPcm };
+
 struct PriorParams {
   std::string name;
   lmpack::nn::WeightsHash hash;
   Adaptation adapt{};
-  bool with_cm = false;
-  cm::CmConfig cm;
+  Kind kind = Kind::kPrior;
+  cm::CmConfig cm;   // kPriorMix
+  PcmMixConfig pcm;  // kPriorPcm
 };
+
+// prior-pcm's settings: one set for every level (the levels differ in how fast the prior adapts).
+PcmMixConfig pcm_for_level(int) {
+  PcmMixConfig c;
+  return c;
+}
+
+bool valid_pcm(const PcmMixConfig& c) {
+  const auto& l = c.lpc;
+  return l.order >= 1 && l.order <= 32 && l.lambda > 0.5 && l.lambda < 1.0 && l.delta >= 0.0 &&
+         l.delta <= 1.0 && l.scale_rate > 0.0 && l.scale_rate <= 1.0 && l.wide >= 1.0 &&
+         l.wide <= 64.0 && c.mixer_shift >= 6 && c.mixer_shift <= 16 && c.mixer_rate >= 1 &&
+         c.mixer_rate <= 64 && c.apm_rate >= 4 && c.apm_rate <= 10;
+}
 
 std::vector<std::uint8_t> serialize_prior(const PriorParams& p) {
   std::vector<std::uint8_t> out;
@@ -65,15 +87,23 @@ std::vector<std::uint8_t> serialize_prior(const PriorParams& p) {
                   p.adapt.beta2}) {
     put_f32(out, f);
   }
-  if (p.with_cm) {
+  if (p.kind == Kind::kPriorMix) {
     const std::vector<std::uint8_t> cm = cm::serialize(p.cm);
     put(out, cm.size(), 1);
     out.insert(out.end(), cm.begin(), cm.end());
+  } else if (p.kind == Kind::kPriorPcm) {
+    put(out, static_cast<std::uint64_t>(p.pcm.lpc.order), 1);
+    for (double d : {p.pcm.lpc.lambda, p.pcm.lpc.delta, p.pcm.lpc.scale_rate, p.pcm.lpc.wide}) {
+      put_f32(out, static_cast<float>(d));
+    }
+    for (int v : {p.pcm.mixer_shift, p.pcm.mixer_rate, p.pcm.apm_rate}) {
+      put(out, static_cast<std::uint64_t>(v), 1);
+    }
   }
   return out;
 }
 
-Status deserialize_prior(std::span<const std::uint8_t> b, bool with_cm, PriorParams& p) {
+Status deserialize_prior(std::span<const std::uint8_t> b, Kind kind, PriorParams& p) {
   const Status bad{ErrorCode::kCorrupt, "prior model parameters are malformed"};
   if (b.empty()) return bad;
   if (b[0] != kPriorParamsVersion) {
@@ -89,12 +119,23 @@ Status deserialize_prior(std::span<const std::uint8_t> b, bool with_cm, PriorPar
   p.hash.hi = get(b, pos, 8);
   p.adapt = {get_f32(b, pos), get_f32(b, pos), get_f32(b, pos),
              get_f32(b, pos), get_f32(b, pos), get_f32(b, pos)};
-  p.with_cm = with_cm;
-  if (with_cm) {
+  p.kind = kind;
+  if (kind == Kind::kPriorMix) {
     if (pos >= b.size()) return bad;
     const std::size_t n = b[pos++];
     if (b.size() != pos + n) return bad;
     if (Status s = cm::deserialize(b.subspan(pos, n), p.cm); !s) return s;
+  } else if (kind == Kind::kPriorPcm) {
+    if (b.size() != pos + 1 + 16 + 3) return bad;
+    p.pcm.lpc.order = static_cast<int>(get(b, pos, 1));
+    p.pcm.lpc.lambda = get_f32(b, pos);
+    p.pcm.lpc.delta = get_f32(b, pos);
+    p.pcm.lpc.scale_rate = get_f32(b, pos);
+    p.pcm.lpc.wide = get_f32(b, pos);
+    p.pcm.mixer_shift = static_cast<int>(get(b, pos, 1));
+    p.pcm.mixer_rate = static_cast<int>(get(b, pos, 1));
+    p.pcm.apm_rate = static_cast<int>(get(b, pos, 1));
+    if (!valid_pcm(p.pcm)) return bad;
   } else if (pos != b.size()) {
     return bad;
   }
@@ -168,6 +209,30 @@ class PriorMixCodec final : public BlockCodec {
   cm::CmConfig cm_;
 };
 
+class PriorPcmCodec final : public BlockCodec {
+ public:
+  PriorPcmCodec(std::shared_ptr<const LoadedPrior> prior, const TransformerConfig& c,
+                const PcmMixConfig& pcm, const StreamShape& shape)
+      : prior_(std::move(prior)), config_(c), pcm_(pcm), shape_(shape) {}
+
+  void encode(std::span<const std::uint8_t> block, std::vector<std::uint8_t>& out,
+              const BlockProgress& progress) override {
+    NetWithLpc model(pcm_, make_model(*prior_, config_), shape_);
+    mix_encode(model, block, out, progress);
+  }
+  void decode(std::span<const std::uint8_t> payload, std::span<std::uint8_t> out,
+              const BlockProgress& progress) override {
+    NetWithLpc model(pcm_, make_model(*prior_, config_), shape_);
+    mix_decode(model, payload, out, progress);
+  }
+
+ private:
+  std::shared_ptr<const LoadedPrior> prior_;
+  TransformerConfig config_;
+  PcmMixConfig pcm_;
+  StreamShape shape_;
+};
+
 cm::CmConfig cm_for_level(int level) {
   cm::CmConfig c = cm::config_for_level(level);
   c.search = 0;  // one pass: a second would repeat the transformer's work
@@ -193,8 +258,9 @@ std::uint64_t memory_prior_mix(int level) {
 // asks params_for_arg (with --prior's value) instead.
 std::vector<std::uint8_t> no_params(int) { return {}; }
 
-Status params_for(int level, const std::string& arg, bool with_cm, std::vector<std::uint8_t>& out) {
-  const std::string name = arg.empty() ? kDefaultTextPrior : arg;
+Status params_for(int level, const std::string& arg, Kind kind, std::vector<std::uint8_t>& out) {
+  const std::string name =
+      !arg.empty() ? arg : (kind == Kind::kPriorPcm ? kDefaultAudioPrior : kDefaultTextPrior);
   std::shared_ptr<const LoadedPrior> prior;
   if (Status s = find_prior(name, nullptr, prior); !s) {
     return {ErrorCode::kInvalidArgument, s.message()};  // a bad --prior, whatever the cause
@@ -208,22 +274,26 @@ Status params_for(int level, const std::string& arg, bool with_cm, std::vector<s
   p.name = stored;
   p.hash = prior->hash;
   p.adapt = adaptation_for_level(level);
-  p.with_cm = with_cm;
-  if (with_cm) p.cm = cm_for_level(level);
+  p.kind = kind;
+  if (kind == Kind::kPriorMix) p.cm = cm_for_level(level);
+  if (kind == Kind::kPriorPcm) p.pcm = pcm_for_level(level);
   out = serialize_prior(p);
   return Status::ok();
 }
 
 Status params_prior(int level, const std::string& arg, std::vector<std::uint8_t>& out) {
-  return params_for(level, arg, false, out);
+  return params_for(level, arg, Kind::kPrior, out);
 }
 Status params_prior_mix(int level, const std::string& arg, std::vector<std::uint8_t>& out) {
-  return params_for(level, arg, true, out);
+  return params_for(level, arg, Kind::kPriorMix, out);
+}
+Status params_prior_pcm(int level, const std::string& arg, std::vector<std::uint8_t>& out) {
+  return params_for(level, arg, Kind::kPriorPcm, out);
 }
 
-Status open(std::span<const std::uint8_t> params, bool with_cm, PriorParams& p,
+Status open(std::span<const std::uint8_t> params, Kind kind, PriorParams& p,
             std::shared_ptr<const LoadedPrior>& prior, TransformerConfig& c) {
-  if (Status s = deserialize_prior(params, with_cm, p); !s) return s;
+  if (Status s = deserialize_prior(params, kind, p); !s) return s;
   if (Status s = find_prior(p.name, &p.hash, prior); !s) return s;
   return coding_config(*prior, p.adapt, c);
 }
@@ -232,7 +302,7 @@ Status make_prior(int, std::span<const std::uint8_t> params, std::unique_ptr<Blo
   PriorParams p;
   std::shared_ptr<const LoadedPrior> prior;
   TransformerConfig c;
-  if (Status s = open(params, false, p, prior, c); !s) return s;
+  if (Status s = open(params, Kind::kPrior, p, prior, c); !s) return s;
   out = std::make_unique<PriorCodec>(std::move(prior), c);
   return Status::ok();
 }
@@ -241,9 +311,29 @@ Status make_prior_mix(int, std::span<const std::uint8_t> params, std::unique_ptr
   PriorParams p;
   std::shared_ptr<const LoadedPrior> prior;
   TransformerConfig c;
-  if (Status s = open(params, true, p, prior, c); !s) return s;
+  if (Status s = open(params, Kind::kPriorMix, p, prior, c); !s) return s;
   out = std::make_unique<PriorMixCodec>(std::move(prior), c, p.cm);
   return Status::ok();
+}
+
+// Audio streams get their sample layout; anything else is read as 8-bit mono samples.
+Status make_prior_pcm_for_stream(int, std::span<const std::uint8_t> params,
+                                 const StreamShape& shape, std::unique_ptr<BlockCodec>& out) {
+  PriorParams p;
+  std::shared_ptr<const LoadedPrior> prior;
+  TransformerConfig c;
+  if (Status s = open(params, Kind::kPriorPcm, p, prior, c); !s) return s;
+  out = std::make_unique<PriorPcmCodec>(std::move(prior), c, p.pcm, shape);
+  return Status::ok();
+}
+
+Status make_prior_pcm(int level, std::span<const std::uint8_t> params,
+                      std::unique_ptr<BlockCodec>& out) {
+  return make_prior_pcm_for_stream(level, params, StreamShape{}, out);
+}
+
+std::uint64_t memory_prior_pcm(int level) {
+  return memory_prior(level) + NetWithLpc<ByteTransformer>::kSets * 8 * 4;
 }
 
 }  // namespace
@@ -258,6 +348,20 @@ const ModelFamily& prior_mix_family() {
   static const ModelFamily family{
       8,       "prior-mix",     5, 9, block_size_for, memory_prior_mix, no_params, make_prior_mix,
       nullptr, params_prior_mix};
+  return family;
+}
+
+const ModelFamily& prior_pcm_family() {
+  static const ModelFamily family{9,
+                                  "prior-pcm",
+                                  5,
+                                  9,
+                                  block_size_for,
+                                  memory_prior_pcm,
+                                  no_params,
+                                  make_prior_pcm,
+                                  make_prior_pcm_for_stream,
+                                  params_prior_pcm};
   return family;
 }
 

@@ -21,6 +21,7 @@
 namespace lmpack::model::nn {
 
 inline constexpr const char* kDefaultTextPrior = "text-en";
+inline constexpr const char* kDefaultAudioPrior = "audio-pcm";  // prior-pcm's default
 
 struct LoadedPrior {
   std::string name;  // e.g. "text-en" (for a path: its file name without .lmw)
