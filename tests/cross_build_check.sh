@@ -7,7 +7,7 @@
 # Every regular file under SAMPLES_DIR is compressed by both binaries at -1, the default level and
 # -9 (for audio files: the audio model's levels). The neural models run on prefixes of the
 # largest text file (the scalar kernels make them slow): 48 KB with --best, --model lstm and
-# --model mix, 12 KB with --model transformer.
+# --model mix, 12 KB with --model transformer; 4000 frames of a WAV with --model prior-pcm.
 # LMPACK_A runs with the scalar reference kernels (LMPACK_SIMD=scalar), LMPACK_B with the fastest
 # its CPU supports, so the check covers both the build flags and the kernel variants.
 # The archives must be identical (cmp), and each binary's archive must decompress with the other
@@ -43,6 +43,26 @@ largest=$(ls -S "${text_files[@]}" | head -n1)
 head -c 48000 "$largest" >"$tmp/prefix-48k"
 head -c 12000 "$largest" >"$tmp/prefix-12k"
 files+=("$tmp/prefix-48k" "$tmp/prefix-12k")
+# prior-pcm (the shipped audio prior + linear prediction in double) on 4000 frames of the first
+# WAV Python's wave module reads (it refuses WAVE_FORMAT_EXTENSIBLE).
+mapfile -t wavs < <(find "$samples" -name '*.wav' -print | sort)
+if ((${#wavs[@]} > 0)) && python3 - "$tmp/clip.wav" "${wavs[@]}" <<'PY'; then
+import sys, wave
+for path in sys.argv[2:]:
+    try:
+        with wave.open(path) as r:
+            params = r.getparams()
+            frames = r.readframes(4000)
+    except wave.Error:
+        continue
+    with wave.open(sys.argv[1], "wb") as w:
+        w.setparams(params)
+        w.writeframes(frames)
+    sys.exit(0)
+sys.exit(1)
+PY
+  files+=("$tmp/clip.wav")
+fi
 checks=0
 failures=0
 
@@ -55,6 +75,7 @@ for f in "${files[@]}"; do
   settings=("${cm_settings[@]}")
   [[ $f == "$tmp/prefix-48k" ]] && settings=("--best" "--model=lstm" "--model=mix")
   [[ $f == "$tmp/prefix-12k" ]] && settings=("--model=transformer")
+  [[ $f == "$tmp/clip.wav" ]] && settings=("--model=prior-pcm")
   for s in "${settings[@]}"; do
     label="${f} ${s:-(default)}"
     args=()

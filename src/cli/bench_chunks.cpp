@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/bench_report.h"
 #include "cli/diagnostics.h"
 #include "cli/peers.h"
 #include "lmpack/lmpack.h"
@@ -135,15 +136,6 @@ bool chunk_wav(const media::audio::PcmLayout& layout, std::span<const std::uint8
   a.frames = tokens.size() / static_cast<std::size_t>(layout.frame_bytes());
   wav.clear();
   return static_cast<bool>(media::audio::detail::write_canonical_wav(a, tokens, wav));
-}
-
-void csv_field(std::FILE* f, const std::string& s) {
-  std::fputc('"', f);
-  for (char c : s) {
-    if (c == '"') std::fputc('"', f);
-    std::fputc(c, f);
-  }
-  std::fputc('"', f);
 }
 
 }  // namespace
@@ -288,9 +280,7 @@ int run_chunk_bench(int argc, char** argv) {
                   static_cast<unsigned long long>(r.side), pct(adj).c_str(), pct(adj100).c_str(),
                   kbps);
       if (csv) {
-        csv_field(csv, name);
-        std::fputc(',', csv);
-        csv_field(csv, r.label);
+        std::fputs((csv_field(name) + "," + csv_field(r.label)).c_str(), csv);
         std::fprintf(csv, ",%zu,%zu,%llu,%llu,%.3f,%llu,%.3f,%.3f,%.1f\n", n_chunks, chunk,
                      static_cast<unsigned long long>(original),
                      static_cast<unsigned long long>(r.compressed), 100.0 * raw,

@@ -39,16 +39,6 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::optional<double> per_second(std::uint64_t bytes, double seconds) {
   if (seconds <= 0) return std::nullopt;
   return static_cast<double>(bytes) / 1e6 / seconds;
@@ -297,6 +287,16 @@ std::string render_json(const BenchContext& context, const std::vector<Measureme
   out += rows.empty() ? "]\n" : "\n  ]\n";
   out += "}\n";
   return out;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace lmpack::cli

@@ -35,6 +35,9 @@ Figures compute_figures(const Measurement& m, std::optional<std::uint64_t> xz_si
 
 std::string render_table(const BenchContext& context, const std::vector<Measurement>& rows);
 std::string render_csv(const std::vector<Measurement>& rows);
+// One CSV field (RFC 4180): quoted, with inner quotes doubled, only when it holds a comma, a
+// quote or a line break.
+std::string csv_field(const std::string& text);
 std::string render_json(const BenchContext& context, const std::vector<Measurement>& rows);
 
 }  // namespace lmpack::cli

@@ -62,12 +62,12 @@ if command -v flac >/dev/null; then
 fi
 head -1 rows.csv | grep -q '^file,compressor,chunks,chunk_bytes,original_bytes,compressed_bytes,' ||
   fail "CSV header: $(head -1 rows.csv)"
-grep -q '^"clip.wav","lmpack prior -1",2,2048,4096,' rows.csv || fail "CSV prior row: $(cat rows.csv)"
+grep -q '^clip.wav,lmpack prior -1,2,2048,4096,' rows.csv || fail "CSV prior row: $(cat rows.csv)"
 if ((${#inputs[@]} > 1)); then
   # 8-bit: one byte a frame, 3000 bytes make one whole chunk.
   expect_stdout_contains "clip8.wav: WAV, 8-bit PCM, 1 ch, 8000 Hz, 3000 frames; 1 chunks"
   expect_stdout_contains "all files: 3 chunks, 6144 bytes"
-  grep -q '^"all files","lmpack prior -1",3,2048,6144,' rows.csv || fail "CSV total row"
+  grep -q '^all files,lmpack prior -1,3,2048,6144,' rows.csv || fail "CSV total row"
   if command -v flac >/dev/null; then
     # The FLAC rows are flac's real file for the chunk (its first 2048 samples), and that file
     # less "fLaC" and its metadata blocks.
@@ -86,9 +86,9 @@ while True:
 print(len(f) - at)
 PY
 )
-    grep -q "^\"clip8.wav\",\"flac -8 --no-padding --no-seektable\",1,2048,2048,$size," rows.csv ||
+    grep -q "^clip8.wav,flac -8 --no-padding --no-seektable,1,2048,2048,$size," rows.csv ||
       fail "FLAC file row is not $size bytes: $(grep flac rows.csv)"
-    grep -q "^\"clip8.wav\",\"flac -8, frames only (no fLaC/metadata)\",1,2048,2048,$frames," rows.csv ||
+    grep -q "^clip8.wav,\"flac -8, frames only (no fLaC/metadata)\",1,2048,2048,$frames," rows.csv ||
       fail "FLAC frames row is not $frames bytes: $(grep flac rows.csv)"
   fi
 fi
