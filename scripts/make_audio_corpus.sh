@@ -39,8 +39,9 @@ pkgs=(asterisk-core-sounds-en-wav asterisk-core-sounds-fr-wav asterisk-core-soun
 done)
 rm -rf "$dir/x" "$dir/tmp" && mkdir -p "$dir/x" "$dir/tmp"
 for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$dir/x"; done
-python3 - "$dir" <<'PY'
-import os, random, struct, subprocess, sys, wave
+PYTHONPATH="$(dirname "${BASH_SOURCE[0]}")" python3 - "$dir" <<'PY'
+import os, random, subprocess, sys, wave
+from sf2_samples import SoundFont
 
 d = sys.argv[1]
 x = os.path.join(d, "x/usr/share")
@@ -88,39 +89,21 @@ drums = [(p, 0.0, 1.5) for p in files(kits, (".wav", ".flac", ".aif", ".aiff"))
 
 # The soundfont's samples as WAV files: every mono (type 1) or left (type 4) sample in ROM-free
 # memory, but the P200 Piano the held-out piano sample comes from.
-sf2 = open(os.path.join(x, "sounds/sf2/FluidR3_GM.sf2"), "rb").read()
-assert sf2[:4] == b"RIFF" and sf2[8:12] == b"sfbk"
-
-
-def chunks(off, end):
-    while off + 8 <= end:
-        cid, size = struct.unpack_from("<4sI", sf2, off)
-        yield cid, off + 8, size
-        off += 8 + size + (size & 1)
-
-
-found = {}
-for cid, off, size in chunks(12, len(sf2)):
-    if cid == b"LIST":
-        for c2, o2, s2 in chunks(off + 4, off + size):
-            found[c2] = (o2, s2)
-smpl = found[b"smpl"][0]
-shdr, shdr_size = found[b"shdr"]
+sf2 = SoundFont(os.path.join(x, "sounds/sf2/FluidR3_GM.sf2"))
 notes = []
-for i in range(shdr_size // 46 - 1):
-    name, start, end, _, _, rate, _, _, _, kind = struct.unpack_from("<20sIIIIIBbHH", sf2, shdr + 46 * i)
-    name = name.split(b"\0")[0].decode("latin1")
-    if kind not in (1, 4) or name.startswith("P200 Piano") or not 8000 <= rate <= 96000:
+for sample in sf2.samples:
+    rate = sample.rate
+    if sample.kind not in (1, 4) or sample.name.startswith("P200 Piano") or not 8000 <= rate <= 96000:
         continue
-    n = min(end - start, int(1.5 * rate))
+    n = min(sample.end - sample.start, int(1.5 * rate))
     if n < rate // 10:
         continue
-    path = os.path.join(tmp, f"sf2-{i:04d}.wav")
+    path = os.path.join(tmp, f"sf2-{sample.index:04d}.wav")
     with wave.open(path, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(sf2[smpl + 2 * start: smpl + 2 * (start + n)])
+        w.writeframes(sf2.pcm(sample, n))
     notes.append((path, 0.0, 1.5))
 
 budgets = [("speech", speech, 6_000_000), ("moh", moh, 2_500_000), ("drums", drums, 3_500_000),

@@ -8,6 +8,7 @@
 # licences: samples/README.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts=$PWD/scripts
 out=$PWD/samples/audio
 work=${1:-$(mktemp -d)}
 mkdir -p "$work" "$out"
@@ -41,35 +42,17 @@ sox -D forzee-{Kick-4,Snare-4,TomLow-4,HiHatOpen-3,Crash18-3}.wav \
 
 # Music: the Fluid R3 soundfont's stereo piano ("P200 Piano", 32 kHz, 16-bit), its ten lowest
 # notes D2..D5 rising (D, F#, A#), the first second of each (a real sampled grand piano).
-python3 - x/fluid-soundfont-gm/usr/share/sounds/sf2/FluidR3_GM.sf2 <<'PY'
-import struct, sys, wave
-data = open(sys.argv[1], "rb").read()
-assert data[:4] == b"RIFF" and data[8:12] == b"sfbk"
-
-def chunks(off, end):
-    while off + 8 <= end:
-        cid, size = struct.unpack_from("<4sI", data, off)
-        yield cid, off + 8, size
-        off += 8 + size + (size & 1)
-
-found = {}
-for cid, off, size in chunks(12, len(data)):
-    if cid == b"LIST":
-        for c2, o2, s2 in chunks(off + 4, off + size):
-            found[c2] = (o2, s2)
-smpl_off = found[b"smpl"][0]
-shdr_off, shdr_size = found[b"shdr"]
-headers = {}
-for i in range(shdr_size // 46 - 1):
-    name, start, end, _, _, rate, _, _, _, _ = struct.unpack_from("<20sIIIIIBbHH", data, shdr_off + 46 * i)
-    headers[name.split(b"\0")[0].decode("latin1")] = (start, end, rate)
+PYTHONPATH=$scripts python3 - x/fluid-soundfont-gm/usr/share/sounds/sf2/FluidR3_GM.sf2 <<'PY'
+import sys, wave
+from sf2_samples import SoundFont
+sf2 = SoundFont(sys.argv[1])
+headers = sf2.by_name()
 frames = b""
 for note in ["D2", "F#2", "A#2", "D3", "F#3", "A#3", "D4", "F#4", "A#4", "D5"]:
     left, right = headers[f"P200 Piano {note}(L)"], headers[f"P200 Piano {note}(R)"]
-    assert left[2] == right[2] == 32000
+    assert left.rate == right.rate == 32000
     n = 32000  # one second
-    l = data[smpl_off + 2 * left[0]: smpl_off + 2 * (left[0] + n)]
-    r = data[smpl_off + 2 * right[0]: smpl_off + 2 * (right[0] + n)]
+    l, r = sf2.pcm(left, n), sf2.pcm(right, n)
     frames += b"".join(l[2 * k: 2 * k + 2] + r[2 * k: 2 * k + 2] for k in range(n))
 with wave.open("piano.wav", "wb") as w:
     w.setnchannels(2)
