@@ -59,6 +59,8 @@ INSTANTIATE_TEST_SUITE_P(
                       MustDecode{"random-3000.small-blocks.lmp", "random-3000.bin"},
                       MustDecode{"piano-4000.L5.lmp", "piano-4000.wav"},
                       MustDecode{"piano-4000.L9.lmp", "piano-4000.wav"},
+                      MustDecode{"piano-4000.preset.L5.lmp", "piano-4000.wav"},
+                      MustDecode{"piano-4000.preset.L9.lmp", "piano-4000.wav"},
                       MustDecode{"chelsea-48x32.L5.lmp", "chelsea-48x32.ppm"},
                       MustDecode{"chelsea-48x32.L9.lmp", "chelsea-48x32.ppm"}),
     [](const ::testing::TestParamInfo<MustDecode>& info) { return test_name(info.param.archive); });

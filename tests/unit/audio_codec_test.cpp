@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "audio_test_streams.h"
+#include "format/container.h"
 #include "model/audio/audio_family.h"
 #include "model/codec.h"
 #include "nn/rng.h"
@@ -261,12 +262,53 @@ TEST(AudioCodec, LevelsMakeParamsThatRoundTrip) {
   EXPECT_EQ(f.default_level, 5);
   EXPECT_EQ(f.best_level, 9);
   for (int level = 1; level <= 9; ++level) {
+    // Archives name the level's preset (version 5, two bytes); it reads as the full record.
     const auto params = f.params(level);
-    AudioConfig c;
+    EXPECT_EQ(params, (std::vector<std::uint8_t>{5, static_cast<std::uint8_t>(level)}));
+    AudioConfig c, full;
     ASSERT_TRUE(deserialize(params, c));
-    EXPECT_EQ(serialize(c), params);
+    const auto record = serialize(audio_config_for_level(level));
+    EXPECT_EQ(serialize(c), record);
+    ASSERT_TRUE(deserialize(record, full));
+    EXPECT_EQ(serialize(full), record);
     EXPECT_GT(f.block_size(level), 0u);
     EXPECT_GT(f.memory(level), 0u);
+  }
+}
+
+// Version 5 params name a level's configuration, so the configurations are part of the format:
+// these are the XXH3-64 hashes of their full records when version 5 was made. A change to
+// audio_config_for_level() must keep them (or come with a new preset version that maps the old
+// presets to their old records).
+TEST(AudioCodec, PresetsAreFrozen) {
+  const std::uint64_t frozen[9] = {
+      0xd88590e88a8e7fbfull, 0xf1c38697e3dd3277ull, 0x52e3f94f756c5842ull,
+      0x52e3f94f756c5842ull, 0x52e3f94f756c5842ull, 0x30b9a070bb0a93c5ull,
+      0x6ad5c7139b7e6704ull, 0xf399a65038b2b3acull, 0x6a3b65fa96b03eb8ull};
+  for (int level = 1; level <= 9; ++level) {
+    EXPECT_EQ(format::whole_checksum(serialize(audio_config_for_level(level))), frozen[level - 1])
+        << "level " << level;
+  }
+}
+
+// A preset codes exactly as the full record it names.
+TEST(AudioCodec, PresetParamsCodeLikeTheFullRecord) {
+  const ModelFamily& f = audio_family();
+  const auto block = tokens(music(3000, 2, 16, 17), 2);
+  for (int level : {1, 5, 9}) {
+    std::unique_ptr<BlockCodec> a, b;
+    ASSERT_TRUE(make_codec(f, level, preset_params(level), shape_of(2, 2), a));
+    ASSERT_TRUE(make_codec(f, level, serialize(audio_config_for_level(level)), shape_of(2, 2), b));
+    std::vector<std::uint8_t> pa, pb;
+    a->encode(block, pa, {});
+    b->encode(block, pb, {});
+    EXPECT_EQ(pa, pb) << "level " << level;
+  }
+  // Presets outside 1..9 and records of another size are refused.
+  AudioConfig c;
+  for (const std::vector<std::uint8_t>& bad :
+       {std::vector<std::uint8_t>{5}, {5, 0}, {5, 10}, {5, 255}, {5, 5, 0}, {6, 5}}) {
+    EXPECT_EQ(deserialize(bad, c).code(), ErrorCode::kUnknownModel) << bad.size();
   }
 }
 
@@ -332,7 +374,7 @@ TEST(AudioCodec, ParallelCascadeRoundTrips) {
 
 TEST(AudioCodec, RejectsBadParams) {
   const ModelFamily& f = audio_family();
-  const auto good = f.params(5);
+  const auto good = serialize(audio_config_for_level(5));
   std::unique_ptr<BlockCodec> codec;
   auto rejected = [&](std::vector<std::uint8_t> p) {
     AudioConfig c;
@@ -407,7 +449,7 @@ TEST(AudioCodec, RejectsBadParams) {
 // params (with their other predictors) either fail to parse or code a block exactly.
 TEST(AudioCodec, MutatedParamsRoundTripOrAreRejected) {
   const ModelFamily& f = audio_family();
-  const auto good = f.params(9);
+  const auto good = serialize(audio_config_for_level(9));
   const auto block = tokens(music(600, 2, 16, 91), 2);
   std::uint64_t seed = 5;
   int accepted = 0;

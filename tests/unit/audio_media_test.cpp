@@ -14,9 +14,11 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "media/audio/audio_file.h"
+#include "media/audio/flac_codec.h"
 
 namespace lmpack::media::audio {
 namespace {
@@ -885,11 +887,87 @@ TEST(AudioParams, RoundTripAndEveryTruncationRejected) {
   EXPECT_EQ(deserialize(longer, b).code(), ErrorCode::kCorrupt);
 }
 
-TEST(AudioParams, BadFieldsRejected) {
+// A canonical WAV (what lmpack writes: 44-byte or extensible header, a pad byte after odd data)
+// gets the short record (version 2); it rebuilds the same header, and every truncation, trailing
+// byte or bad field is refused. Version 1 records of canonical WAVs (older archives) still read.
+TEST(AudioParams, CanonicalWavShortRecord) {
+  for (const auto& [channels, bytes, frames] :
+       {std::tuple{1, 2, 1000}, {2, 2, 333}, {1, 1, 77}, {2, 3, 500}, {6, 2, 10}}) {
+    AudioFile a;
+    a.container = Container::kWav;
+    a.layout = PcmLayout{channels, bytes, 8 * bytes, false, bytes == 1, 22050};
+    a.frames = static_cast<std::uint64_t>(frames);
+    const Bytes samples = random_bytes(static_cast<std::size_t>(frames * channels * bytes), 3);
+    Bytes file;
+    ASSERT_TRUE(detail::write_canonical_wav(a, samples, file).is_ok());
+    AudioFile parsed, back;
+    Bytes tokens;
+    ASSERT_TRUE(parse(file, parsed, tokens));
+    const Bytes p = serialize(parsed);
+    ASSERT_EQ(p[0], 2) << channels << "x" << bytes;
+    EXPECT_LE(p.size(), 10u);
+    ASSERT_TRUE(deserialize(p, back).is_ok());
+    EXPECT_EQ(back.prefix, parsed.prefix);
+    EXPECT_EQ(back.suffix, parsed.suffix);
+    EXPECT_EQ(back.frames, parsed.frames);
+    EXPECT_EQ(serialize(back), p);
+    Bytes rebuilt;
+    ASSERT_TRUE(rebuild(back, tokens, FlacOutput::kFlac, rebuilt).is_ok());
+    EXPECT_EQ(rebuilt, file);
+    for (std::size_t n = 0; n < p.size(); ++n) {
+      EXPECT_EQ(deserialize({p.data(), n}, back).code(), ErrorCode::kCorrupt) << n;
+    }
+    Bytes longer = p;
+    longer.push_back(0);
+    EXPECT_EQ(deserialize(longer, back).code(), ErrorCode::kCorrupt);
+  }
   AudioFile a;
   Bytes tokens;
   ASSERT_TRUE(parse(wav(Fmt{}, random_bytes(40, 1)), a, tokens));
   const Bytes good = serialize(a);
+  ASSERT_EQ(good[0], 2);
+  auto rejected = [&](std::size_t at, std::uint8_t value) {
+    Bytes p = good;
+    p[at] = value;
+    AudioFile b;
+    return deserialize(p, b).code() == ErrorCode::kCorrupt;
+  };
+  EXPECT_TRUE(rejected(1, 0));  // channels
+  EXPECT_TRUE(rejected(1, 65));
+  EXPECT_TRUE(rejected(2, 0));  // bytes per sample
+  EXPECT_TRUE(rejected(2, 5));
+  EXPECT_TRUE(rejected(3, 0));  // bits
+  EXPECT_TRUE(rejected(3, 17));
+  EXPECT_TRUE(rejected(8, 0));     // zero frames (a one-byte varint here)
+  EXPECT_TRUE(rejected(8, 0x80));  // a varint cut short
+  // The same file as a version 1 record (as lmpack wrote it before version 2) reads the same.
+  Bytes v1 = {1,
+              1,
+              static_cast<std::uint8_t>(a.layout.channels),
+              static_cast<std::uint8_t>(a.layout.bytes_per_sample),
+              static_cast<std::uint8_t>(a.layout.bits),
+              0};
+  for (int i = 0; i < 4; ++i)
+    v1.push_back(static_cast<std::uint8_t>(a.layout.sample_rate >> (8 * i)));
+  for (int i = 0; i < 8; ++i) v1.push_back(static_cast<std::uint8_t>(a.frames >> (8 * i)));
+  for (int i = 0; i < 8; ++i) v1.push_back(static_cast<std::uint8_t>(a.prefix.size() >> (8 * i)));
+  v1.insert(v1.end(), a.prefix.begin(), a.prefix.end());
+  for (int i = 0; i < 8; ++i) v1.push_back(static_cast<std::uint8_t>(a.suffix.size() >> (8 * i)));
+  v1.insert(v1.end(), a.suffix.begin(), a.suffix.end());
+  AudioFile old;
+  ASSERT_TRUE(deserialize(v1, old).is_ok());
+  EXPECT_EQ(old.prefix, a.prefix);
+  EXPECT_EQ(old.suffix, a.suffix);
+  EXPECT_EQ(serialize(old), good);
+}
+
+TEST(AudioParams, BadFieldsRejected) {
+  AudioFile a;
+  Bytes tokens;
+  // A chunk after the samples: not a canonical WAV, so the full record (version 1).
+  ASSERT_TRUE(parse(wav(Fmt{}, random_bytes(40, 1), {chunk("LIST", Bytes(4, 'a'))}), a, tokens));
+  const Bytes good = serialize(a);
+  ASSERT_EQ(good[0], 1);
   auto rejected = [&](std::size_t at, std::uint8_t value) {
     Bytes p = good;
     p[at] = value;

@@ -18,19 +18,15 @@ std::uint32_t channel_mask(int channels) {
 
 }  // namespace
 
-Status write_canonical_wav(const AudioFile& audio, std::span<const std::uint8_t> tokens,
-                           std::vector<std::uint8_t>& file) {
-  const PcmLayout& in = audio.layout;
-  const std::uint64_t data_size = audio.frames * static_cast<std::uint64_t>(in.frame_bytes());
-  if (tokens.size() != data_size) return {ErrorCode::kCorrupt, "audio: token count does not fit"};
+std::vector<std::uint8_t> canonical_wav_header(const PcmLayout& in, std::uint64_t frames) {
+  const std::uint64_t data_size = frames * static_cast<std::uint64_t>(in.frame_bytes());
   const bool extensible = in.channels > 2 || 8 * in.bytes_per_sample > 16;
   const std::uint64_t fmt_size = extensible ? 40 : 16;
   const std::uint64_t header = 12 + 8 + fmt_size + 8;
   const std::uint64_t riff_size = header - 8 + data_size + (data_size & 1);
-  if (riff_size > 0xFFFFFFFFu) return {ErrorCode::kCorrupt, "audio: too long for a WAV file"};
-
-  file.assign(header + data_size + (data_size & 1), 0);
-  std::uint8_t* p = file.data();
+  if (riff_size > 0xFFFFFFFFu) return {};
+  std::vector<std::uint8_t> out(header, 0);
+  std::uint8_t* p = out.data();
   std::memcpy(p, "RIFF", 4);
   write_le(p + 4, riff_size, 4);
   std::memcpy(p + 8, "WAVEfmt ", 8);
@@ -49,6 +45,20 @@ Status write_canonical_wav(const AudioFile& audio, std::span<const std::uint8_t>
   }
   std::memcpy(p + header - 8, "data", 4);
   write_le(p + header - 4, data_size, 4);
+  return out;
+}
+
+Status write_canonical_wav(const AudioFile& audio, std::span<const std::uint8_t> tokens,
+                           std::vector<std::uint8_t>& file) {
+  const PcmLayout& in = audio.layout;
+  const std::uint64_t data_size = audio.frames * static_cast<std::uint64_t>(in.frame_bytes());
+  if (tokens.size() != data_size) return {ErrorCode::kCorrupt, "audio: token count does not fit"};
+  const std::vector<std::uint8_t> head = canonical_wav_header(in, audio.frames);
+  if (head.empty()) return {ErrorCode::kCorrupt, "audio: too long for a WAV file"};
+  const std::uint64_t header = head.size();
+  file.assign(header + data_size + (data_size & 1), 0);
+  std::uint8_t* p = file.data();
+  std::memcpy(p, head.data(), header);
 
   PcmLayout wav = in;
   wav.big_endian = false;

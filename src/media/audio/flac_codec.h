@@ -43,4 +43,8 @@ Status encode_flac(const AudioFile& audio, std::span<const std::uint8_t> tokens,
 Status write_canonical_wav(const AudioFile& audio, std::span<const std::uint8_t> tokens,
                            std::vector<std::uint8_t>& file);
 
+// That WAV's header (everything before the samples) for `frames` frames of `layout`; empty when
+// the data would not fit a WAV file.
+std::vector<std::uint8_t> canonical_wav_header(const PcmLayout& layout, std::uint64_t frames);
+
 }  // namespace lmpack::media::audio::detail

@@ -311,7 +311,7 @@ std::uint64_t memory_for(int level) {
   return 2 * per_channel + (std::uint64_t{1} << 20) + 4 * block_size_for(level);
 }
 
-std::vector<std::uint8_t> params_for(int level) { return serialize(audio_config_for_level(level)); }
+std::vector<std::uint8_t> params_for(int level) { return preset_params(level); }
 
 Status make_for_stream(int level, std::span<const std::uint8_t> params, const StreamShape& shape,
                        std::unique_ptr<BlockCodec>& out) {
@@ -345,7 +345,11 @@ using params_io::put_f64;
 // u16 ols_interval, f64 ols_lambda, f64 ols_delta, f64 ols_lambda2, u8 ols_irls,
 // 3 x (u16 nlms order, f64 rate), u8 nlms_ada, f64 mix_rate, u8 bias, 2 x (u16 alt order,
 // f64 alt rate). Older versions still decode (hints 0, no parallel cascade, no other predictors).
-constexpr std::uint8_t kParamsVersion = 4;
+// Version 5 names a preset instead: u8 version (5), u8 level (1..9), meaning the version 4
+// configuration audio_config_for_level(level) had when version 5 was made; the presets are
+// frozen (AudioParams.PresetsAreFrozen pins them): a new preset table needs a new version.
+constexpr std::uint8_t kParamsVersion = 4;  // of the full record serialize() writes
+constexpr std::uint8_t kPresetVersion = 5;
 constexpr std::size_t kParamsSizeV1 =
     1 + 1 + 1 + 2 + 8 + 8 + 8 + 1 + 1 + 1 + 3 * (2 + 8) + 1 + 8 + 1 + 1;
 constexpr std::size_t kParamsSizeV2 = kParamsSizeV1 + 1;
@@ -541,7 +545,19 @@ std::vector<std::uint8_t> serialize(const AudioConfig& a) {
   return out;
 }
 
+std::vector<std::uint8_t> preset_params(int level) {
+  return {kPresetVersion, static_cast<std::uint8_t>(level)};
+}
+
 Status deserialize(std::span<const std::uint8_t> bytes, AudioConfig& a) {
+  if (!bytes.empty() && bytes[0] == kPresetVersion) {
+    if (bytes.size() != 2 || bytes[1] < 1 || bytes[1] > 9) {
+      return {ErrorCode::kUnknownModel,
+              "audio model parameters name no preset (size " + std::to_string(bytes.size()) + ")"};
+    }
+    a = audio_config_for_level(bytes[1]);
+    return Status::ok();
+  }
   std::size_t pos = 0;
   const auto version = bytes.empty() ? 0 : get(bytes, pos, 1);
   if (version < 1 || version > kParamsVersion) {

@@ -42,7 +42,10 @@ inline constexpr int kMaxLead = 32;
 inline constexpr int kMaxOtherPredictors = 3;
 
 AudioConfig audio_config_for_level(int level);
+// The full record (version 4) of any configuration.
 std::vector<std::uint8_t> serialize(const AudioConfig& config);
+// The two-byte record (version 5) naming the frozen preset of a level (1..9): what archives store.
+std::vector<std::uint8_t> preset_params(int level);
 // Rejects params of another layout or version, or with values outside the supported ranges.
 Status deserialize(std::span<const std::uint8_t> params, AudioConfig& config);
 
