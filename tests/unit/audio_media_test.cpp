@@ -887,6 +887,13 @@ TEST(AudioParams, RoundTripAndEveryTruncationRejected) {
   EXPECT_EQ(deserialize(longer, b).code(), ErrorCode::kCorrupt);
 }
 
+// True when `record` with byte `at` set to `value` is refused as corrupt.
+bool rejects_with(Bytes record, std::size_t at, std::uint8_t value) {
+  record[at] = value;
+  AudioFile b;
+  return deserialize(record, b).code() == ErrorCode::kCorrupt;
+}
+
 // A canonical WAV (what lmpack writes: 44-byte or extensible header, a pad byte after odd data)
 // gets the short record (version 2); it rebuilds the same header, and every truncation, trailing
 // byte or bad field is refused. Version 1 records of canonical WAVs (older archives) still read.
@@ -926,12 +933,7 @@ TEST(AudioParams, CanonicalWavShortRecord) {
   ASSERT_TRUE(parse(wav(Fmt{}, random_bytes(40, 1)), a, tokens));
   const Bytes good = serialize(a);
   ASSERT_EQ(good[0], 2);
-  auto rejected = [&](std::size_t at, std::uint8_t value) {
-    Bytes p = good;
-    p[at] = value;
-    AudioFile b;
-    return deserialize(p, b).code() == ErrorCode::kCorrupt;
-  };
+  auto rejected = [&](std::size_t at, std::uint8_t value) { return rejects_with(good, at, value); };
   EXPECT_TRUE(rejected(1, 0));  // channels
   EXPECT_TRUE(rejected(1, 65));
   EXPECT_TRUE(rejected(2, 0));  // bytes per sample
@@ -968,12 +970,7 @@ TEST(AudioParams, BadFieldsRejected) {
   ASSERT_TRUE(parse(wav(Fmt{}, random_bytes(40, 1), {chunk("LIST", Bytes(4, 'a'))}), a, tokens));
   const Bytes good = serialize(a);
   ASSERT_EQ(good[0], 1);
-  auto rejected = [&](std::size_t at, std::uint8_t value) {
-    Bytes p = good;
-    p[at] = value;
-    AudioFile b;
-    return deserialize(p, b).code() == ErrorCode::kCorrupt;
-  };
+  auto rejected = [&](std::size_t at, std::uint8_t value) { return rejects_with(good, at, value); };
   EXPECT_TRUE(rejected(0, 2));  // version
   EXPECT_TRUE(rejected(1, 0));  // container
   EXPECT_TRUE(rejected(1, 7));

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "audio_test_streams.h"
 #include "lmpack/lmpack.h"
 #include "model/codec.h"
 #include "model/nn/families.h"
@@ -286,16 +287,6 @@ std::vector<std::uint8_t> pcm_tokens(int frames, int channels, int bytes) {
   return out;
 }
 
-StreamShape pcm_shape(int channels, int bytes) {
-  StreamShape s;
-  s.audio = true;
-  s.channels = channels;
-  s.bytes_per_sample = bytes;
-  s.bits = 8 * bytes;
-  s.sample_rate = 16000;
-  return s;
-}
-
 TEST_F(PriorFamilies, PriorPcmRoundTripsEveryLayoutAndBeatsThePriorAlone) {
   const ModelFamily& f = prior_pcm_family();
   for (int level : {1, 5, 9}) {
@@ -304,7 +295,7 @@ TEST_F(PriorFamilies, PriorPcmRoundTripsEveryLayoutAndBeatsThePriorAlone) {
     for (int channels : {1, 2}) {
       for (int bytes : {1, 2, 3}) {
         const auto data = pcm_tokens(600, channels, bytes);
-        const StreamShape shape = pcm_shape(channels, bytes);
+        const StreamShape shape = audio::test::shape_of(channels, bytes);
         std::unique_ptr<BlockCodec> enc, dec;
         ASSERT_TRUE(make_codec(f, level, params, shape, enc));
         ASSERT_TRUE(make_codec(f, level, params, shape, dec));
@@ -323,7 +314,8 @@ TEST_F(PriorFamilies, PriorPcmRoundTripsEveryLayoutAndBeatsThePriorAlone) {
             << level << " " << channels << "ch " << bytes;
         // Decoded as another layout, the bytes come back different (no crash).
         std::unique_ptr<BlockCodec> wrong;
-        ASSERT_TRUE(make_codec(f, level, params, pcm_shape(channels, bytes == 1 ? 2 : 1), wrong));
+        ASSERT_TRUE(make_codec(f, level, params,
+                               audio::test::shape_of(channels, bytes == 1 ? 2 : 1), wrong));
         wrong->decode(coded, back, {});
         EXPECT_NE(back, data);
       }
@@ -339,26 +331,27 @@ TEST_F(PriorFamilies, PriorPcmParamsAreCheckedAndBytesAreEightBitMono) {
   // Every truncation and one byte too many are malformed.
   for (std::size_t n = 0; n < params.size(); ++n) {
     const std::vector<std::uint8_t> cut(params.begin(), params.begin() + n);
-    EXPECT_FALSE(f.make_for_stream(5, cut, pcm_shape(1, 2), c)) << n;
+    EXPECT_FALSE(f.make_for_stream(5, cut, audio::test::shape_of(1, 2), c)) << n;
   }
   auto longer = params;
   longer.push_back(0);
-  EXPECT_EQ(f.make_for_stream(5, longer, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(f.make_for_stream(5, longer, audio::test::shape_of(1, 2), c).code(),
+            ErrorCode::kCorrupt);
   // The last bytes are u8 mixer shift, u8 mixer rate, u8 apm rate; the LPC order follows the
   // prior's fields (offset from the end: 1 + 4 * 4 + 3).
   auto bad = params;
   bad[bad.size() - 3] = 40;  // mixer shift above 16
-  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(f.make_for_stream(5, bad, audio::test::shape_of(1, 2), c).code(), ErrorCode::kCorrupt);
   bad = params;
   bad[bad.size() - 20] = 0;  // order 0
-  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(f.make_for_stream(5, bad, audio::test::shape_of(1, 2), c).code(), ErrorCode::kCorrupt);
   bad[bad.size() - 20] = 33;
-  EXPECT_EQ(f.make_for_stream(5, bad, pcm_shape(1, 2), c).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(f.make_for_stream(5, bad, audio::test::shape_of(1, 2), c).code(), ErrorCode::kCorrupt);
   // Without a stream shape (make), the bytes are 8-bit mono samples: the same coded bytes.
   const auto data = pcm_tokens(500, 1, 1);
   std::unique_ptr<BlockCodec> a, b;
   ASSERT_TRUE(f.make(5, params, a));
-  ASSERT_TRUE(f.make_for_stream(5, params, pcm_shape(1, 1), b));
+  ASSERT_TRUE(f.make_for_stream(5, params, audio::test::shape_of(1, 1), b));
   std::vector<std::uint8_t> ca, cb;
   a->encode(data, ca, {});
   b->encode(data, cb, {});
