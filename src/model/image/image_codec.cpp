@@ -44,10 +44,10 @@ class ImageCodec final : public BlockCodec {
     out.push_back(static_cast<std::uint8_t>(bits));
     out.insert(out.end(), block.begin() + rows * row, block.end());
     if (bits == 0 || rows == 0) return;
-    PixelModel model(geometry(bits), config_.strength, config_.ols_interval);
+    PixelModel model(geometry(bits), config_.strength, config_.ols_interval, config_.version);
     coder::BinaryEncoder enc(out);
     model.encode(samples, rows, enc);
-    enc.finish();
+    enc.finish_minimal();
     if (progress) progress(block.size());
   }
 
@@ -64,7 +64,7 @@ class ImageCodec final : public BlockCodec {
     if (bits == 0 || rows == 0) return;
     const std::uint64_t n = rows * row / bytes_;
     std::vector<std::int32_t> samples(n, 0);
-    PixelModel model(geometry(bits), config_.strength, config_.ols_interval);
+    PixelModel model(geometry(bits), config_.strength, config_.ols_interval, config_.version);
     coder::BinaryDecoder dec(payload.subspan(1 + have));
     model.decode(samples, rows, dec);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -111,9 +111,8 @@ std::vector<std::uint8_t> params_for(int level) { return serialize(image_config_
 
 Status make_for_stream(int level, std::span<const std::uint8_t> params, const StreamShape& shape,
                        std::unique_ptr<BlockCodec>& out) {
-  (void)level;
   ImageConfig config;
-  if (Status s = deserialize(params, config); !s) return s;
+  if (Status s = deserialize(params, level, config); !s) return s;
   if (shape.image && (shape.channels < 1 || shape.channels > 4 || shape.bytes_per_sample < 1 ||
                       shape.bytes_per_sample > 2 || shape.width == 0)) {
     return {ErrorCode::kUnknownModel, "image model: unsupported stream shape"};
@@ -127,8 +126,6 @@ Status make_bytes(int level, std::span<const std::uint8_t> params,
   return make_for_stream(level, params, StreamShape{}, out);
 }
 
-constexpr std::uint8_t kParamsVersion = 2;
-
 }  // namespace
 
 ImageConfig image_config_for_level(int level) {
@@ -138,25 +135,36 @@ ImageConfig image_config_for_level(int level) {
   // (coffee decodes in 0.43 s against 0.28 s without OLS and 0.49 s solving every 8th; sizes
   // +0.016% and -0.02%).
   c.ols_interval = level >= 8 ? 1 : 16;
+  c.version = kImageParamsVersion;
   return c;
 }
 
-// u8 version (2), u8 strength (1..2), u8 OLS interval (0..64, 0 = none). Version 1 (no OLS
-// field, no OLS predictor) still decodes.
+// Version 3: u8 version (3) alone, the preset of the archive's level. Version 2: u8 version,
+// u8 strength (1..2), u8 OLS interval (0..64, 0 = none). Version 1: u8 version, u8 strength (no
+// OLS predictor). All three still decode.
 std::vector<std::uint8_t> serialize(const ImageConfig& config) {
-  return {kParamsVersion, static_cast<std::uint8_t>(config.strength),
+  if (config.version >= 3) return {static_cast<std::uint8_t>(kImageParamsVersion)};
+  return {2, static_cast<std::uint8_t>(config.strength),
           static_cast<std::uint8_t>(config.ols_interval)};
 }
 
-Status deserialize(std::span<const std::uint8_t> params, ImageConfig& config) {
+Status deserialize(std::span<const std::uint8_t> params, int level, ImageConfig& config) {
   const int version = params.empty() ? 0 : params[0];
-  if (version < 1 || version > kParamsVersion) {
+  if (version < 1 || version > kImageParamsVersion) {
     return {ErrorCode::kUnknownModel,
             "image model parameters version " + std::to_string(version) + " is not supported"};
   }
-  if (params.size() != static_cast<std::size_t>(version == 1 ? 2 : 3)) {
+  if (params.size() != static_cast<std::size_t>(version == 1 ? 2 : version == 2 ? 3 : 1)) {
     return {ErrorCode::kUnknownModel, "image model parameters have an unknown layout (size " +
                                           std::to_string(params.size()) + ")"};
+  }
+  if (version == 3) {
+    if (level < 1 || level > 9) {
+      return {ErrorCode::kUnknownModel,
+              "image model has no preset for level " + std::to_string(level)};
+    }
+    config = image_config_for_level(level);
+    return Status::ok();
   }
   const int ols = version >= 2 ? params[2] : 0;
   if (params[1] < 1 || params[1] > 2 || ols > kMaxImageOlsInterval) {
@@ -164,6 +172,7 @@ Status deserialize(std::span<const std::uint8_t> params, ImageConfig& config) {
   }
   config.strength = params[1];
   config.ols_interval = ols;
+  config.version = version;
   return Status::ok();
 }
 

@@ -131,6 +131,7 @@ class Apm {
 
 struct PixelModel::Impl {
   PixelGeometry g;
+  int version;  // image params version: 3 adds the small-image refinements
   int strength;
   int maxv;
   int scale_shift;         // energies of >8-bit images are scaled down to 8-bit terms
@@ -155,8 +156,9 @@ struct PixelModel::Impl {
   int first_res = 0;  // residual of the first-coded channel of the current pixel
   int qe = 0, tex = 0, rq = 0, spread = 0, cpos = 0, eq = 0, frac = 0, off1 = 0, off2 = 0;
 
-  Impl(const PixelGeometry& geo, int s, int ols_every)
+  Impl(const PixelGeometry& geo, int s, int ols_every, int params_version)
       : g(geo),
+        version(params_version),
         strength(s),
         maxv((1 << geo.bits) - 1),
         scale_shift(std::max(0, geo.bits - 8)),
@@ -526,8 +528,8 @@ void run(PixelModel::Impl& m, S* samples, std::uint64_t rows, Io& io) {
 
 }  // namespace
 
-PixelModel::PixelModel(const PixelGeometry& g, int strength, int ols_interval)
-    : impl_(std::make_unique<Impl>(g, strength, ols_interval)) {}
+PixelModel::PixelModel(const PixelGeometry& g, int strength, int ols_interval, int version)
+    : impl_(std::make_unique<Impl>(g, strength, ols_interval, version)) {}
 PixelModel::~PixelModel() = default;
 
 void PixelModel::encode(std::span<const std::int32_t> samples, std::uint64_t rows,

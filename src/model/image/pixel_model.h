@@ -32,8 +32,9 @@ struct PixelGeometry {
 
 class PixelModel {
  public:
-  // ols_interval: pixels between solves of the OLS predictor, 0 for none.
-  PixelModel(const PixelGeometry& g, int strength, int ols_interval = 0);
+  // ols_interval: pixels between solves of the OLS predictor, 0 for none. version: the image
+  // params version (3 and later add the small-image refinements).
+  PixelModel(const PixelGeometry& g, int strength, int ols_interval = 0, int version = 2);
   ~PixelModel();
   PixelModel(const PixelModel&) = delete;
   PixelModel& operator=(const PixelModel&) = delete;
