@@ -166,8 +166,8 @@ TEST(ImageModel, OlsIntervalsAndVersionOneRoundTrip) {
     const StreamShape shape = shape_of(29, 17, channels, 1, 8);
     const Bytes block = picture(29, 17, channels, 1, 8, 77 + channels);
     Bytes previous;
-    for (const Bytes& params :
-         {Bytes{1, 1}, Bytes{2, 1, 1}, Bytes{2, 1, 3}, Bytes{2, 2, 64}, Bytes{3}}) {
+    for (const Bytes& params : {Bytes{1, 1}, Bytes{2, 1, 1}, Bytes{2, 1, 3}, Bytes{2, 2, 64},
+                                Bytes{2, 1, 16}, Bytes{3}}) {
       SCOPED_TRACE(std::to_string(channels) + " channels, params " + std::to_string(params[0]) +
                    "," + std::to_string(params.back()));
       std::unique_ptr<BlockCodec> enc, dec;

@@ -44,7 +44,7 @@ class ImageCodec final : public BlockCodec {
     out.push_back(static_cast<std::uint8_t>(bits));
     out.insert(out.end(), block.begin() + rows * row, block.end());
     if (bits == 0 || rows == 0) return;
-    PixelModel model(geometry(bits), config_.strength, config_.ols_interval, config_.version);
+    PixelModel model(geometry(bits, rows), config_.strength, config_.ols_interval, config_.version);
     coder::BinaryEncoder enc(out);
     model.encode(samples, rows, enc);
     enc.finish_minimal();
@@ -64,7 +64,7 @@ class ImageCodec final : public BlockCodec {
     if (bits == 0 || rows == 0) return;
     const std::uint64_t n = rows * row / bytes_;
     std::vector<std::int32_t> samples(n, 0);
-    PixelModel model(geometry(bits), config_.strength, config_.ols_interval, config_.version);
+    PixelModel model(geometry(bits, rows), config_.strength, config_.ols_interval, config_.version);
     coder::BinaryDecoder dec(payload.subspan(1 + have));
     model.decode(samples, rows, dec);
     for (std::uint64_t i = 0; i < n; ++i) {
@@ -80,8 +80,9 @@ class ImageCodec final : public BlockCodec {
 
  private:
   std::uint64_t row_bytes() const { return std::uint64_t{width_} * channels_ * bytes_; }
-  PixelGeometry geometry(int bits) const {
+  PixelGeometry geometry(int bits, std::uint64_t rows) const {
     PixelGeometry g;
+    g.rows = rows;
     g.width = width_;
     g.channels = channels_;
     g.bits = bits;

@@ -27,7 +27,8 @@ namespace lmpack::model::image {
 struct PixelGeometry {
   std::uint32_t width = 1;
   int channels = 1;
-  int bits = 8;  // values are 0 .. 2^bits - 1
+  int bits = 8;            // values are 0 .. 2^bits - 1
+  std::uint64_t rows = 0;  // rows of the block (params version 3 adapts to small blocks)
 };
 
 class PixelModel {
