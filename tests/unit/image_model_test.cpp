@@ -103,6 +103,34 @@ TEST(ImageModel, PartialRowsAllZeroAndBytesStreams) {
   EXPECT_EQ(round_trip(bytes, StreamShape{}, 5), bytes);
 }
 
+// Params version 3 codes `bits` inside the arithmetic code: blocks whose largest sample is
+// below, at and (only in a hostile stream shape) above the nominal bits, all zero, and shorter
+// than a row round-trip; a block at the nominal bits costs no byte for it.
+TEST(ImageModel, VersionThreeCodesBitsInTheStream) {
+  const Bytes dark = picture(21, 9, 1, 1, 6, 9);  // samples < 64: bits 6 of nominal 8
+  EXPECT_EQ(round_trip(dark, shape_of(21, 9, 1, 1, 8), 5), dark);
+  const Bytes full = picture(21, 9, 1, 1, 8, 9);
+  EXPECT_EQ(round_trip(full, shape_of(21, 9, 1, 1, 8), 5), full);
+  EXPECT_EQ(round_trip(full, shape_of(21, 9, 1, 1, 4), 5), full);  // above the nominal 4
+  const Bytes zeros(21 * 9, 0);
+  EXPECT_EQ(round_trip(zeros, shape_of(21, 9, 1, 1, 8), 9), zeros);
+  const Bytes short_block = {7, 1, 200, 3};
+  EXPECT_EQ(round_trip(short_block, shape_of(21, 9, 1, 1, 8), 5), short_block);
+  const Bytes deep = picture(7, 5, 3, 2, 12, 4);
+  EXPECT_EQ(round_trip(deep, shape_of(7, 5, 3, 2, 12), 9), deep);
+  // An all-zero block codes the unlikely "not nominal" (12 bits) and five bits of `bits`, then
+  // ends: at most 3 bytes. A block shorter than a row is its tail alone.
+  const ModelFamily& f = image_family();
+  std::unique_ptr<BlockCodec> v3;
+  ASSERT_TRUE(make_codec(f, 5, Bytes{3}, shape_of(21, 9, 1, 1, 8), v3).is_ok());
+  Bytes a;
+  v3->encode(zeros, a, nullptr);
+  EXPECT_LE(a.size(), 3u);
+  Bytes b;
+  v3->encode(short_block, b, nullptr);
+  EXPECT_EQ(b, short_block);
+}
+
 TEST(ImageModel, FamilyLevels) {
   const ModelFamily& f = image_family();
   EXPECT_EQ(f.name, "image");

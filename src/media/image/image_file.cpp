@@ -10,8 +10,9 @@
 // Version 2, the short record of a plain PNM (format 1 with the canonical header and no bytes
 // after the raster), which version 1 spells out in 13 bytes or more:
 //   u8 version (2), u8 kind (bits 0-4: bits per sample, 1..16; bit 5: P6 (RGB), clear: P5
-//   (gray); bits 6-7: 0), varint width, varint height.
-// Nothing may follow. The writer writes version 2 for every plain PNM and version 1 for
+//   (gray); bits 6-7: 0), varint width.
+// Nothing may follow. The height is the pixel stream's size (the archive's N) over the row size,
+// which must divide it. The writer writes version 2 for every plain PNM and version 1 for
 // everything else, so every ImageFile has exactly one record it writes; a version 1 record of
 // a plain PNM (lmpack before version 2) still reads.
 #include "media/image/image_file.h"
@@ -98,17 +99,21 @@ bool layout_fits(const ImageFile& i) {
 }
 
 // Version 2: the plain PNM record (see the top of this file).
-Status deserialize_plain_pnm(std::span<const std::uint8_t> p, ImageFile& image) {
+Status deserialize_plain_pnm(std::span<const std::uint8_t> p, std::uint64_t stream_size,
+                             ImageFile& image) {
   std::size_t pos = 1;
-  if (p.size() < 4) return corrupt("too short");
+  if (p.size() < 3) return corrupt("too short");
   const std::uint8_t kind = p[pos++];
   const int bits = kind & 0x1f;
   if ((kind & ~(0x1f | kKindRgb)) != 0 || bits < 1 || bits > 16) return corrupt("unknown kind");
-  std::uint64_t w = 0, h = 0;
-  if (!get_varint(p, pos, w) || !get_varint(p, pos, h) || w > 0xffffffffu || h > 0xffffffffu) {
-    return corrupt("bad size fields");
-  }
+  std::uint64_t w = 0;
+  if (!get_varint(p, pos, w) || w == 0 || w > 0xffffffffu) return corrupt("bad width");
   if (pos != p.size()) return corrupt("bytes after the record");
+  const std::uint64_t row = w * ((kind & kKindRgb) != 0 ? 3 : 1) * (bits > 8 ? 2 : 1);
+  const std::uint64_t h = stream_size / row;
+  if (stream_size == kUnknownStreamSize || h * row != stream_size || h > 0xffffffffu) {
+    return corrupt("the pixels are not whole rows of the width");
+  }
   image.format = Format::kPnm;
   image.layout.width = static_cast<std::uint32_t>(w);
   image.layout.height = static_cast<std::uint32_t>(h);
@@ -208,7 +213,6 @@ std::vector<std::uint8_t> serialize(const ImageFile& image) {
         static_cast<std::uint64_t>(image.layout.bits) | (image.layout.channels == 3 ? kKindRgb : 0),
         1);
     put_varint(out, image.layout.width);
-    put_varint(out, image.layout.height);
     return out;
   }
   out.reserve(kFixedSize + 20 + image.prefix.size() + image.suffix.size());
@@ -231,13 +235,13 @@ std::vector<std::uint8_t> serialize(const ImageFile& image) {
   return out;
 }
 
-Status deserialize(std::span<const std::uint8_t> p, ImageFile& image) {
+Status deserialize(std::span<const std::uint8_t> p, std::uint64_t stream_size, ImageFile& image) {
   using model::params_io::get;
   image = ImageFile{};
   if (p.empty()) return corrupt("empty");
   std::size_t pos = 0;
   const auto version = get(p, pos, 1);
-  if (version == kVersionPlainPnm) return deserialize_plain_pnm(p, image);
+  if (version == kVersionPlainPnm) return deserialize_plain_pnm(p, stream_size, image);
   if (version != kVersion) {
     return {ErrorCode::kUnsupportedVersion,
             "image params version " + std::to_string(version) + " is not supported"};

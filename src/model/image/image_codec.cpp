@@ -26,6 +26,7 @@ class ImageCodec final : public BlockCodec {
       width_ = std::max<std::uint32_t>(1, shape.width);
       channels_ = shape.channels;
       bytes_ = shape.bytes_per_sample;
+      nominal_bits_ = std::clamp(shape.bits, 1, 8 * bytes_);
     }
   }
 
@@ -41,6 +42,25 @@ class ImageCodec final : public BlockCodec {
       maxv = std::max(maxv, samples[i]);
     }
     const int bits = std::bit_width(static_cast<std::uint32_t>(maxv));
+    if (config_.version >= 3) {
+      // The tail, then one arithmetic code: `bits` first, then the samples.
+      out.insert(out.end(), block.begin() + rows * row, block.end());
+      if (rows == 0) return;
+      coder::BinaryEncoder enc(out);
+      const bool nominal = bits == nominal_bits_;
+      enc.encode(nominal ? 1 : 0, kNominalBitsP1);
+      if (!nominal) {
+        for (int b = 4; b >= 0; --b) enc.encode((bits >> b) & 1, coder::kProbOne / 2);
+      }
+      if (bits > 0) {
+        PixelModel model(geometry(bits, rows), config_.strength, config_.ols_interval,
+                         config_.version);
+        model.encode(samples, rows, enc);
+      }
+      enc.finish_minimal();
+      if (progress) progress(block.size());
+      return;
+    }
     out.push_back(static_cast<std::uint8_t>(bits));
     out.insert(out.end(), block.begin() + rows * row, block.end());
     if (bits == 0 || rows == 0) return;
@@ -57,15 +77,40 @@ class ImageCodec final : public BlockCodec {
     const std::uint64_t rows = out.size() / row;
     const std::uint64_t tail = out.size() - rows * row;
     std::fill(out.begin(), out.end(), 0);
+    if (config_.version >= 3) {
+      const std::size_t have = std::min<std::size_t>(tail, payload.size());
+      std::copy_n(payload.begin(), have, out.begin() + rows * row);
+      if (rows == 0) return;
+      coder::BinaryDecoder dec(payload.subspan(have));
+      int bits = nominal_bits_;
+      if (!dec.decode(kNominalBitsP1)) {
+        bits = 0;
+        for (int b = 4; b >= 0; --b) bits = (bits << 1) | dec.decode(coder::kProbOne / 2);
+        bits = std::min(bits, 8 * bytes_);  // only a corrupt payload exceeds it
+      }
+      if (bits > 0) decode_samples(dec, bits, rows, out);
+      if (progress) progress(out.size());
+      return;
+    }
     if (payload.empty()) return;
     const int bits = std::min<int>(payload[0], 8 * bytes_);
     const std::size_t have = std::min<std::size_t>(tail, payload.size() - 1);
     std::copy_n(payload.begin() + 1, have, out.begin() + rows * row);
     if (bits == 0 || rows == 0) return;
-    const std::uint64_t n = rows * row / bytes_;
+    coder::BinaryDecoder dec(payload.subspan(1 + have));
+    decode_samples(dec, bits, rows, out);
+    if (progress) progress(out.size());
+  }
+
+ private:
+  // P(the block's bit length is the stream's nominal one), version 3: almost always.
+  static constexpr std::uint32_t kNominalBitsP1 = coder::kProbOne - 16;
+
+  void decode_samples(coder::BinaryDecoder& dec, int bits, std::uint64_t rows,
+                      std::span<std::uint8_t> out) {
+    const std::uint64_t n = rows * row_bytes() / bytes_;
     std::vector<std::int32_t> samples(n, 0);
     PixelModel model(geometry(bits, rows), config_.strength, config_.ols_interval, config_.version);
-    coder::BinaryDecoder dec(payload.subspan(1 + have));
     model.decode(samples, rows, dec);
     for (std::uint64_t i = 0; i < n; ++i) {
       if (bytes_ == 2) {
@@ -75,10 +120,8 @@ class ImageCodec final : public BlockCodec {
         out[i] = static_cast<std::uint8_t>(samples[i]);
       }
     }
-    if (progress) progress(out.size());
   }
 
- private:
   std::uint64_t row_bytes() const { return std::uint64_t{width_} * channels_ * bytes_; }
   PixelGeometry geometry(int bits, std::uint64_t rows) const {
     PixelGeometry g;
@@ -93,6 +136,7 @@ class ImageCodec final : public BlockCodec {
   std::uint32_t width_ = kBytesWidth;
   int channels_ = 1;
   int bytes_ = 1;
+  int nominal_bits_ = 8;  // the stream's bits per sample (8 for byte streams)
 };
 
 // ---- levels and params ----
