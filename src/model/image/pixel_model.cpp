@@ -28,7 +28,8 @@ constexpr double kOlsDelta = 0.0001;
 constexpr std::uint64_t kSmallBlockSamples = 1 << 16;
 constexpr double kOlsLambdaSmall = 0.995;
 constexpr int kOlsWarmPixels = 2048;
-constexpr std::int32_t kParamWeight = 32768;  // the geometric prior's first weight, 0.5
+constexpr std::int32_t kParamWeight = 32768;        // the geometric prior's first weight, 0.5
+constexpr std::uint32_t kFirstSampleEnergy = 4096;  // in 8-bit terms: the top energy bucket
 constexpr int kEnergyLevels = 24;
 constexpr int kNodes = 64;
 constexpr int kInputs = 11;  // counters, bias, parametric (0 before params version 3)
@@ -415,6 +416,19 @@ struct PixelModel::Impl {
     }
     // Energy from the blended residuals around.
     std::uint64_t energy = around;
+    if (version >= 3) {
+      // At the block's edges some of W, N, NW, NE are missing: scale the others up to the full
+      // weight (6) rather than read the edge as calm, and code the block's first sample (no
+      // neighbour, predicted 0) in the top energy context, where its large residual does not
+      // teach the calm contexts that residuals are large (measured on 64x32 patches: -1.2%).
+      const int present = (x > 0 ? 2 : 0) + (y > 0 ? 2 : 0) + (y > 0 && x > 0 ? 1 : 0) +
+                          (y > 0 && x + 1 < W ? 1 : 0);
+      if (present == 0) {
+        energy = std::uint64_t{kFirstSampleEnergy} << scale_shift;
+      } else if (present < 6) {
+        energy = around * 6 / static_cast<std::uint64_t>(present);
+      }
+    }
     if (x > 1) energy += abs_b(berr[cur], sp - 2 * C);
     energy += static_cast<std::uint64_t>(pmax - pmin) >> 1;
     if (k > 0) energy += 2 * static_cast<std::uint64_t>(std::abs(prev_res));
