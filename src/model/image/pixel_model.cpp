@@ -524,7 +524,9 @@ struct PixelModel::Impl {
     int st = st1;
     if (strength >= 2) {
       const int st2 = mixer2.mix(inputs, node * 64 + tex);
-      st = (st1 + st2) >> 1;
+      // Version 3 leans on the first mixer (3:1): the second's node x texture sets learn slowly,
+      // and on small images their half share made the strongest level worse than the default.
+      st = version >= 3 ? (3 * st1 + st2) >> 2 : (st1 + st2) >> 1;
     }
     const int pa = apm1.refine(st, node * kEnergyLevels + qe);
     int p = (cm::squash(st) + 3 * pa) >> 2;
