@@ -63,7 +63,11 @@ INSTANTIATE_TEST_SUITE_P(
                       MustDecode{"chelsea-48x32.L9.lmp", "chelsea-48x32.ppm"},
                       MustDecode{"chelsea-48x32.L5.p2.lmp", "chelsea-48x32.ppm"},
                       MustDecode{"chelsea-48x32.L9.p2.lmp", "chelsea-48x32.ppm"},
-                      MustDecode{"patch-64x32.L5.p2.lmp", "patch-64x32.pgm"}),
+                      MustDecode{"patch-64x32.L5.p2.lmp", "patch-64x32.pgm"},
+                      MustDecode{"chelsea-48x32.L5.p3.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"chelsea-48x32.L9.p3.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"patch-64x32.L5.p3.lmp", "patch-64x32.pgm"},
+                      MustDecode{"patch-64x32.L9.p3.lmp", "patch-64x32.pgm"}),
     [](const ::testing::TestParamInfo<MustDecode>& info) { return test_name(info.param.archive); });
 
 struct MustFail {
