@@ -54,6 +54,15 @@ class BinaryEncoder {
     out_.push_back(0xff);
   }
 
+  // Like finish(), in one byte instead of four, for decoders that read past the end of the
+  // payload as zero bytes (BinaryDecoder does): the value t 00 00 00, with t the smallest top
+  // byte that keeps it at or above low, lies in [low, high] because low and high differ in the
+  // top byte (so (low >> 24) + 1 <= high >> 24 <= 0xff).
+  void finish_minimal() {
+    const std::uint32_t top = low_ >> 24;
+    out_.push_back(static_cast<std::uint8_t>((low_ & 0xffffffu) == 0 ? top : top + 1));
+  }
+
  private:
   std::vector<std::uint8_t>& out_;
   std::uint32_t low_ = 0;

@@ -112,6 +112,10 @@ Status compress_impl(std::span<const std::uint8_t> file, std::vector<std::uint8_
       input.empty()
           ? 0
           : static_cast<std::size_t>((input.size() + plan.block_size - 1) / plan.block_size);
+  // One block at the family's default size: B = N names the same single block in fewer bytes
+  // (format.md allows any B with n = ceil(N / B); 64 MiB costs a 4-byte varint, a small file's
+  // size 1 or 2). A block size the user asked for is written as asked.
+  if (n_blocks == 1 && o.block_size == 0) header.block_size = input.size();
   std::vector<BlockEntry> blocks(n_blocks);
   std::vector<std::vector<std::uint8_t>> payloads(n_blocks);
 

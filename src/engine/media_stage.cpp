@@ -45,7 +45,7 @@ bool split_image(std::span<const std::uint8_t> input, MediaStream& out) {
 
 Status plan_image(std::span<const std::uint8_t> params, std::uint64_t stream_size, MediaPlan& out) {
   media::image::ImageFile image;
-  if (Status s = media::image::deserialize(params, image); !s) return s;
+  if (Status s = media::image::deserialize(params, stream_size, image); !s) return s;
   if (image.layout.pixel_bytes() != stream_size) {
     return {ErrorCode::kCorrupt, "corrupt archive (image size does not match the data)"};
   }
@@ -54,8 +54,9 @@ Status plan_image(std::span<const std::uint8_t> params, std::uint64_t stream_siz
   out.checksum_of_stream = image.format == media::image::Format::kPng;
   out.description = media::image::describe(image);
   out.file_size = stream_size;
-  if (!out.checksum_of_stream) out.file_size += image.prefix.size() + image.suffix.size() +
-                                                std::uint64_t{image.row_pad} * image.layout.height;
+  if (!out.checksum_of_stream)
+    out.file_size += image.prefix.size() + image.suffix.size() +
+                     std::uint64_t{image.row_pad} * image.layout.height;
   return Status::ok();
 }
 
@@ -135,7 +136,7 @@ Status join_media(const MediaPlan& plan, std::span<const std::uint8_t> params,
                   std::vector<std::uint8_t>& file) {
   if (plan.image) {
     media::image::ImageFile image;
-    if (Status s = media::image::deserialize(params, image); !s) return s;
+    if (Status s = media::image::deserialize(params, stream.size(), image); !s) return s;
     return media::image::rebuild(image, stream, file);
   }
   if (!plan.audio) {

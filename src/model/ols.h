@@ -22,6 +22,11 @@ class Ols {
   double predict(const double* x);
   // Learns the target of the last predict().
   void update(double target);
+  // Samples between solves from now on (the next solve comes after at most that many).
+  void set_interval(int interval) {
+    interval_ = interval < 1 ? 1 : interval;
+    if (countdown_ > interval_) countdown_ = interval_;
+  }
 
  private:
   bool solve();

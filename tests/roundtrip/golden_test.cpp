@@ -62,7 +62,14 @@ INSTANTIATE_TEST_SUITE_P(
                       MustDecode{"piano-4000.preset.L5.lmp", "piano-4000.wav"},
                       MustDecode{"piano-4000.preset.L9.lmp", "piano-4000.wav"},
                       MustDecode{"chelsea-48x32.L5.lmp", "chelsea-48x32.ppm"},
-                      MustDecode{"chelsea-48x32.L9.lmp", "chelsea-48x32.ppm"}),
+                      MustDecode{"chelsea-48x32.L9.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"chelsea-48x32.L5.p2.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"chelsea-48x32.L9.p2.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"patch-64x32.L5.p2.lmp", "patch-64x32.pgm"},
+                      MustDecode{"chelsea-48x32.L5.p3.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"chelsea-48x32.L9.p3.lmp", "chelsea-48x32.ppm"},
+                      MustDecode{"patch-64x32.L5.p3.lmp", "patch-64x32.pgm"},
+                      MustDecode{"patch-64x32.L9.p3.lmp", "patch-64x32.pgm"}),
     [](const ::testing::TestParamInfo<MustDecode>& info) { return test_name(info.param.archive); });
 
 struct MustFail {

@@ -49,7 +49,7 @@ void expect_byte_exact(const Bytes& file, int channels, int bytes, int bits, con
   EXPECT_EQ(got, pixels);
   const Bytes params = serialize(image);
   ImageFile restored;
-  ASSERT_TRUE(deserialize(params, restored).is_ok());
+  ASSERT_TRUE(deserialize(params, got.size(), restored).is_ok());
   EXPECT_EQ(serialize(restored), params);
   Bytes back;
   ASSERT_TRUE(rebuild(restored, got, back).is_ok());
@@ -336,7 +336,7 @@ TEST(ImageMedia, ParamsRecordIsStrict) {
   longer.push_back(0);
   EXPECT_FALSE(deserialize(longer, out).is_ok());
   Bytes version = params;
-  version[0] = 2;
+  version[0] = 3;
   EXPECT_EQ(deserialize(version, out).code(), ErrorCode::kUnsupportedVersion);
   Bytes channels = params;
   channels[4] = 5;  // after version, format and one-byte varints for width 4 and height 4
@@ -353,10 +353,11 @@ TEST(ImageMedia, ParamsRecordIsStrict) {
   ImageFile plain;
   Bytes plain_px;
   ASSERT_TRUE(parse(pgm, plain, plain_px));
-  const Bytes compact = serialize(plain);
-  EXPECT_EQ(compact.size(), 13u);
+  // Version 1 (lmpack before the short record) with the header flag still reads.
+  const Bytes compact = {1, 1, 2, 2, 1, 1, 8, 2, 0, 0, 0, 0, 0};
   ASSERT_TRUE(deserialize(compact, out).is_ok());
   EXPECT_EQ(out.prefix, Bytes(pgm.begin(), pgm.begin() + 11));
+  EXPECT_EQ(serialize(out), serialize(plain));
   Bytes spelled = compact;
   spelled[7] = 0;  // flags: header not omitted, but none stored
   EXPECT_TRUE(deserialize(spelled, out).is_ok());
@@ -367,6 +368,76 @@ TEST(ImageMedia, ParamsRecordIsStrict) {
   EXPECT_FALSE(deserialize(non_minimal, out).is_ok());
   EXPECT_EQ(rebuild(image, std::span(got).first(got.size() - 1), rebuilt).code(),
             ErrorCode::kCorrupt);
+}
+
+// Version 2, the short record of a plain PNM: version, kind (bits, bit 5 for P6), width; the
+// height comes from the pixel stream's size. Anything else keeps version 1.
+TEST(ImageMedia, PlainPnmParamsAreShortAndStrict) {
+  Bytes pgm;
+  append(pgm, "P5\n64 32\n255\n");
+  append(pgm, samples(64 * 32, 1, 255, 3));
+  ImageFile image;
+  Bytes px;
+  ASSERT_TRUE(parse(pgm, image, px));
+  const Bytes params = serialize(image);
+  EXPECT_EQ(params, (Bytes{2, 8, 64}));
+  ImageFile out;
+  ASSERT_TRUE(deserialize(params, 2048, out).is_ok());
+  EXPECT_EQ(out.layout.height, 32u);
+  EXPECT_EQ(serialize(out), params);
+  Bytes back;
+  ASSERT_TRUE(rebuild(out, px, back).is_ok());
+  EXPECT_EQ(back, pgm);
+  for (std::size_t cut = 0; cut < params.size(); ++cut) {
+    EXPECT_FALSE(deserialize(std::span(params).first(cut), 2048, out).is_ok()) << cut;
+  }
+  Bytes longer = params;
+  longer.push_back(32);
+  EXPECT_EQ(deserialize(longer, 2048, out).code(), ErrorCode::kCorrupt);
+  // The height needs the stream's size, and the size must be whole rows (at least one).
+  EXPECT_EQ(deserialize(params, out).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(deserialize(params, 2047, out).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(deserialize(params, 0, out).code(), ErrorCode::kCorrupt);
+  ASSERT_TRUE(deserialize(params, 64, out).is_ok());
+  EXPECT_EQ(out.layout.height, 1u);
+  EXPECT_EQ(out.prefix, (Bytes{'P', '5', '\n', '6', '4', ' ', '1', '\n', '2', '5', '5', '\n'}));
+  for (std::uint8_t kind : {0x00, 0x11, 0x1f, 0x40, 0x80, 0x28 | 0x40}) {
+    EXPECT_EQ(deserialize(Bytes{2, kind, 64}, 2048, out).code(), ErrorCode::kCorrupt) << int{kind};
+  }
+  EXPECT_EQ(deserialize(Bytes{2, 8, 0}, 2048, out).code(), ErrorCode::kCorrupt);  // width 0
+  EXPECT_EQ(deserialize(Bytes{2, 8, 0xc0, 0x00}, 2048, out).code(), ErrorCode::kCorrupt);  // long
+  // P6: 3 bytes a pixel.
+  EXPECT_EQ(deserialize(Bytes{2, 0x28, 64}, 2048, out).code(), ErrorCode::kCorrupt);
+  ASSERT_TRUE(deserialize(Bytes{2, 0x28, 64}, 6144, out).is_ok());
+  EXPECT_EQ(out.layout.height, 32u);
+
+  // 16-bit P6 (two bytes per sample) and a 1-bit P5.
+  Bytes ppm;
+  append(ppm, "P6\n3 2\n65535\n");
+  const Bytes deep = samples(3 * 2 * 3, 2, 65535, 4);
+  append(ppm, deep);
+  ASSERT_TRUE(parse(ppm, image, px));
+  EXPECT_EQ(serialize(image), (Bytes{2, 0x20 | 16, 3}));
+  expect_byte_exact(ppm, 3, 2, 16, deep);
+  Bytes bilevel;
+  append(bilevel, "P5\n5 1\n1\n");
+  const Bytes bits = {0, 1, 1, 0, 1};
+  append(bilevel, bits);
+  ASSERT_TRUE(parse(bilevel, image, px));
+  EXPECT_EQ(serialize(image), (Bytes{2, 1, 5}));
+  expect_byte_exact(bilevel, 1, 1, 1, bits);
+
+  // Bytes after the raster or a header written otherwise keep the version 1 record.
+  Bytes trailing = pgm;
+  trailing.push_back('\n');
+  ASSERT_TRUE(parse(trailing, image, px));
+  EXPECT_EQ(serialize(image)[0], 1);
+  expect_byte_exact(trailing, 1, 1, 8, px);
+  Bytes spaced;
+  append(spaced, "P5 64 32 255\n");
+  append(spaced, samples(64 * 32, 1, 255, 3));
+  ASSERT_TRUE(parse(spaced, image, px));
+  EXPECT_EQ(serialize(image)[0], 1);
 }
 
 }  // namespace

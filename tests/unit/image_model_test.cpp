@@ -103,6 +103,34 @@ TEST(ImageModel, PartialRowsAllZeroAndBytesStreams) {
   EXPECT_EQ(round_trip(bytes, StreamShape{}, 5), bytes);
 }
 
+// Params version 3 codes `bits` inside the arithmetic code: blocks whose largest sample is
+// below, at and (only in a hostile stream shape) above the nominal bits, all zero, and shorter
+// than a row round-trip; a block at the nominal bits costs no byte for it.
+TEST(ImageModel, VersionThreeCodesBitsInTheStream) {
+  const Bytes dark = picture(21, 9, 1, 1, 6, 9);  // samples < 64: bits 6 of nominal 8
+  EXPECT_EQ(round_trip(dark, shape_of(21, 9, 1, 1, 8), 5), dark);
+  const Bytes full = picture(21, 9, 1, 1, 8, 9);
+  EXPECT_EQ(round_trip(full, shape_of(21, 9, 1, 1, 8), 5), full);
+  EXPECT_EQ(round_trip(full, shape_of(21, 9, 1, 1, 4), 5), full);  // above the nominal 4
+  const Bytes zeros(21 * 9, 0);
+  EXPECT_EQ(round_trip(zeros, shape_of(21, 9, 1, 1, 8), 9), zeros);
+  const Bytes short_block = {7, 1, 200, 3};
+  EXPECT_EQ(round_trip(short_block, shape_of(21, 9, 1, 1, 8), 5), short_block);
+  const Bytes deep = picture(7, 5, 3, 2, 12, 4);
+  EXPECT_EQ(round_trip(deep, shape_of(7, 5, 3, 2, 12), 9), deep);
+  // An all-zero block codes the unlikely "not nominal" (12 bits) and five bits of `bits`, then
+  // ends: at most 3 bytes. A block shorter than a row is its tail alone.
+  const ModelFamily& f = image_family();
+  std::unique_ptr<BlockCodec> v3;
+  ASSERT_TRUE(make_codec(f, 5, Bytes{3}, shape_of(21, 9, 1, 1, 8), v3).is_ok());
+  Bytes a;
+  v3->encode(zeros, a, nullptr);
+  EXPECT_LE(a.size(), 3u);
+  Bytes b;
+  v3->encode(short_block, b, nullptr);
+  EXPECT_EQ(b, short_block);
+}
+
 TEST(ImageModel, FamilyLevels) {
   const ModelFamily& f = image_family();
   EXPECT_EQ(f.name, "image");
@@ -112,23 +140,44 @@ TEST(ImageModel, FamilyLevels) {
 
 TEST(ImageModel, ParamsAreStrict) {
   ImageConfig c;
-  EXPECT_TRUE(deserialize(serialize(image_config_for_level(9)), c).is_ok());
+  EXPECT_TRUE(deserialize(serialize(image_config_for_level(9)), 9, c).is_ok());
   EXPECT_EQ(c.strength, 2);
-  EXPECT_FALSE(deserialize(Bytes{1}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{2, 1}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{1, 3}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{1, 1, 0}, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{1}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 1}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{1, 3}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{1, 1, 0}, 5, c).is_ok());
   // Version 2 adds the OLS interval (0..64); version 1 means no OLS predictor.
-  EXPECT_FALSE(deserialize(Bytes{2, 1, 65}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{2, 0, 4}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{3, 1, 4}, c).is_ok());
-  EXPECT_FALSE(deserialize(Bytes{2, 1, 4, 0}, c).is_ok());
-  ASSERT_TRUE(deserialize(Bytes{2, 2, 7}, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 1, 65}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 0, 4}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{2, 1, 4, 0}, 5, c).is_ok());
+  ASSERT_TRUE(deserialize(Bytes{2, 2, 7}, 5, c).is_ok());
   EXPECT_EQ(c.strength, 2);
   EXPECT_EQ(c.ols_interval, 7);
-  ASSERT_TRUE(deserialize(Bytes{1, 1}, c).is_ok());
+  EXPECT_EQ(c.version, 2);
+  ASSERT_TRUE(deserialize(Bytes{1, 1}, 9, c).is_ok());
   EXPECT_EQ(c.strength, 1);
   EXPECT_EQ(c.ols_interval, 0);
+  EXPECT_EQ(c.version, 1);
+  // Version 3 is the one byte 3: the preset of the archive's level, nothing else.
+  EXPECT_FALSE(deserialize(Bytes{3, 1, 4}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{3, 1}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{3}, 0, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{3}, 10, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{4}, 5, c).is_ok());
+  EXPECT_FALSE(deserialize(Bytes{}, 5, c).is_ok());
+  for (int level = 1; level <= 9; ++level) {
+    EXPECT_EQ(serialize(image_config_for_level(level)), Bytes{3});
+    ASSERT_TRUE(deserialize(Bytes{3}, level, c).is_ok());
+    EXPECT_EQ(c.strength, level >= 8 ? 2 : 1);
+    EXPECT_EQ(c.ols_interval, level >= 8 ? 1 : 16);
+    EXPECT_EQ(c.version, 3);
+    EXPECT_EQ(image_family().params(level), Bytes{3});
+  }
+  // The older layouts are written back as they were read (version 1 as the same version 2).
+  ASSERT_TRUE(deserialize(Bytes{2, 1, 16}, 5, c).is_ok());
+  EXPECT_EQ(serialize(c), (Bytes{2, 1, 16}));
+  ASSERT_TRUE(deserialize(Bytes{1, 2}, 5, c).is_ok());
+  EXPECT_EQ(serialize(c), (Bytes{2, 2, 0}));
   EXPECT_GT(image_config_for_level(5).ols_interval, 0);
   std::unique_ptr<BlockCodec> codec;
   StreamShape bad = shape_of(4, 4, 5, 1, 8);
@@ -136,15 +185,17 @@ TEST(ImageModel, ParamsAreStrict) {
       make_codec(image_family(), 5, serialize(image_config_for_level(5)), bad, codec).is_ok());
 }
 
-// Params version 1 (no OLS predictor, archives of lmpack before it) and every OLS interval
-// round-trip, and the OLS predictor takes part: the payloads differ.
+// Params version 1 (no OLS predictor, archives of lmpack before it), every OLS interval and the
+// version 3 preset round-trip, and each takes part: the payloads differ (version 3 at level 5
+// is version 2's strength 1, interval 16, plus the small-image refinements).
 TEST(ImageModel, OlsIntervalsAndVersionOneRoundTrip) {
   const ModelFamily& f = image_family();
   for (int channels : {1, 3}) {
     const StreamShape shape = shape_of(29, 17, channels, 1, 8);
     const Bytes block = picture(29, 17, channels, 1, 8, 77 + channels);
     Bytes previous;
-    for (const Bytes& params : {Bytes{1, 1}, Bytes{2, 1, 1}, Bytes{2, 1, 3}, Bytes{2, 2, 64}}) {
+    for (const Bytes& params : {Bytes{1, 1}, Bytes{2, 1, 1}, Bytes{2, 1, 3}, Bytes{2, 2, 64},
+                                Bytes{2, 1, 16}, Bytes{3}}) {
       SCOPED_TRACE(std::to_string(channels) + " channels, params " + std::to_string(params[0]) +
                    "," + std::to_string(params.back()));
       std::unique_ptr<BlockCodec> enc, dec;

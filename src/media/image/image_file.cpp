@@ -5,7 +5,16 @@
 //   u8 bits, u8 flags (bit 0: BMP rows bottom-up; bit 1: the PNM header is the canonical
 //   "P5|P6\n<w> <h>\n<2^bits-1>\n" and is not stored), u8 row_pad (BMP), u8 png_color_type,
 //   u8 png_bit_depth, varint prefix length, prefix bytes, varint suffix length, suffix bytes.
-// Nothing may follow. Every ImageFile has exactly one record.
+// Nothing may follow.
+//
+// Version 2, the short record of a plain PNM (format 1 with the canonical header and no bytes
+// after the raster), which version 1 spells out in 13 bytes or more:
+//   u8 version (2), u8 kind (bits 0-4: bits per sample, 1..16; bit 5: P6 (RGB), clear: P5
+//   (gray); bits 6-7: 0), varint width.
+// Nothing may follow. The height is the pixel stream's size (the archive's N) over the row size,
+// which must divide it. The writer writes version 2 for every plain PNM and version 1 for
+// everything else, so every ImageFile has exactly one record it writes; a version 1 record of
+// a plain PNM (lmpack before version 2) still reads.
 #include "media/image/image_file.h"
 
 #include <algorithm>
@@ -19,6 +28,8 @@ namespace lmpack::media::image {
 namespace {
 
 constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kVersionPlainPnm = 2;
+constexpr std::uint64_t kKindRgb = 0x20;
 constexpr std::size_t kFixedSize = 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1;
 constexpr std::uint64_t kFlagBottomUp = 1, kFlagCanonicalHeader = 2;
 
@@ -85,6 +96,34 @@ bool layout_fits(const ImageFile& i) {
       return png_layout_fits(i);
   }
   return false;
+}
+
+// Version 2: the plain PNM record (see the top of this file).
+Status deserialize_plain_pnm(std::span<const std::uint8_t> p, std::uint64_t stream_size,
+                             ImageFile& image) {
+  std::size_t pos = 1;
+  if (p.size() < 3) return corrupt("too short");
+  const std::uint8_t kind = p[pos++];
+  const int bits = kind & 0x1f;
+  if ((kind & ~(0x1f | kKindRgb)) != 0 || bits < 1 || bits > 16) return corrupt("unknown kind");
+  std::uint64_t w = 0;
+  if (!get_varint(p, pos, w) || w == 0 || w > 0xffffffffu) return corrupt("bad width");
+  if (pos != p.size()) return corrupt("bytes after the record");
+  const std::uint64_t row = w * ((kind & kKindRgb) != 0 ? 3 : 1) * (bits > 8 ? 2 : 1);
+  const std::uint64_t h = stream_size / row;
+  if (stream_size == kUnknownStreamSize || h * row != stream_size || h > 0xffffffffu) {
+    return corrupt("the pixels are not whole rows of the width");
+  }
+  image.format = Format::kPnm;
+  image.layout.width = static_cast<std::uint32_t>(w);
+  image.layout.height = static_cast<std::uint32_t>(h);
+  image.layout.channels = (kind & kKindRgb) != 0 ? 3 : 1;
+  image.layout.bytes_per_sample = bits > 8 ? 2 : 1;
+  image.layout.bits = bits;
+  if (!layout_fits(image)) return corrupt("inconsistent image layout");
+  const std::string header = canonical_pnm_header(image.layout);
+  image.prefix.assign(header.begin(), header.end());
+  return Status::ok();
 }
 
 }  // namespace
@@ -168,6 +207,14 @@ std::vector<std::uint8_t> serialize(const ImageFile& image) {
   const bool omit = !canonical.empty() && image.prefix.size() == canonical.size() &&
                     std::equal(canonical.begin(), canonical.end(), image.prefix.begin());
   std::vector<std::uint8_t> out;
+  if (omit && image.suffix.empty()) {
+    put(out, kVersionPlainPnm, 1);
+    put(out,
+        static_cast<std::uint64_t>(image.layout.bits) | (image.layout.channels == 3 ? kKindRgb : 0),
+        1);
+    put_varint(out, image.layout.width);
+    return out;
+  }
   out.reserve(kFixedSize + 20 + image.prefix.size() + image.suffix.size());
   put(out, kVersion, 1);
   put(out, static_cast<std::uint8_t>(image.format), 1);
@@ -188,12 +235,13 @@ std::vector<std::uint8_t> serialize(const ImageFile& image) {
   return out;
 }
 
-Status deserialize(std::span<const std::uint8_t> p, ImageFile& image) {
+Status deserialize(std::span<const std::uint8_t> p, std::uint64_t stream_size, ImageFile& image) {
   using model::params_io::get;
   image = ImageFile{};
   if (p.empty()) return corrupt("empty");
   std::size_t pos = 0;
   const auto version = get(p, pos, 1);
+  if (version == kVersionPlainPnm) return deserialize_plain_pnm(p, stream_size, image);
   if (version != kVersion) {
     return {ErrorCode::kUnsupportedVersion,
             "image params version " + std::to_string(version) + " is not supported"};

@@ -65,10 +65,19 @@ bool sniff(std::span<const std::uint8_t> file);
 Status rebuild(const ImageFile& image, std::span<const std::uint8_t> pixels,
                std::vector<std::uint8_t>& file);
 
-// Media params in the archive header: a versioned little-endian record of ImageFile; every field
-// is validated before anything is allocated, and serialize(deserialize(p)) == p.
+// Media params in the archive header: a versioned little-endian record of ImageFile (version 2
+// for a plain PNM, version 1 for the rest); every field is validated before anything is
+// allocated, and serialize(deserialize(p)) == p for every record serialize writes (a version 1
+// record of a plain PNM, from lmpack before version 2, reads and is rewritten as version 2).
 std::vector<std::uint8_t> serialize(const ImageFile& image);
-Status deserialize(std::span<const std::uint8_t> params, ImageFile& image);
+// `stream_size` is the pixel stream's size (the archive's N): version 2 records take the
+// height from it; kUnknownStreamSize reads only version 1 records.
+inline constexpr std::uint64_t kUnknownStreamSize = ~std::uint64_t{0};
+Status deserialize(std::span<const std::uint8_t> params, std::uint64_t stream_size,
+                   ImageFile& image);
+inline Status deserialize(std::span<const std::uint8_t> params, ImageFile& image) {
+  return deserialize(params, kUnknownStreamSize, image);
+}
 
 // One line for `lmpack -l`, e.g. "PNG (pixel-exact, re-encoded), 640x480, RGB, 8-bit".
 std::string describe(const ImageFile& image);

@@ -27,13 +27,15 @@ namespace lmpack::model::image {
 struct PixelGeometry {
   std::uint32_t width = 1;
   int channels = 1;
-  int bits = 8;  // values are 0 .. 2^bits - 1
+  int bits = 8;            // values are 0 .. 2^bits - 1
+  std::uint64_t rows = 0;  // rows of the block (params version 3 adapts to small blocks)
 };
 
 class PixelModel {
  public:
-  // ols_interval: pixels between solves of the OLS predictor, 0 for none.
-  PixelModel(const PixelGeometry& g, int strength, int ols_interval = 0);
+  // ols_interval: pixels between solves of the OLS predictor, 0 for none. version: the image
+  // params version (3 and later add the small-image refinements).
+  PixelModel(const PixelGeometry& g, int strength, int ols_interval = 0, int version = 2);
   ~PixelModel();
   PixelModel(const PixelModel&) = delete;
   PixelModel& operator=(const PixelModel&) = delete;
