@@ -5,6 +5,7 @@
 #include "format/varint.h"
 #include "lmpack/lmpack.h"
 #include "model/codec.h"
+#include "model/nn/families.h"
 #include "model/nn/prior_store.h"
 #include "model/params_io.h"
 
@@ -54,9 +55,7 @@ Status RecordCodec::open(const RecordOptions& o, RecordCodec& out) {
   if (f->params_for_arg) {
     if (Status s = f->params_for_arg(o.level, o.prior, r.params_); !s) return s;
     std::shared_ptr<const model::nn::LoadedPrior> prior;
-    const std::string name = !o.prior.empty()         ? o.prior
-                             : f->name == "prior-pcm" ? model::nn::kDefaultAudioPrior
-                                                      : model::nn::kDefaultTextPrior;
+    const std::string name = !o.prior.empty() ? o.prior : model::nn::default_prior_for(*f);
     if (Status s = model::nn::find_prior(name, nullptr, prior); !s) return s;
     std::error_code ec;
     r.prior_bytes_ = std::filesystem::file_size(prior->path, ec);

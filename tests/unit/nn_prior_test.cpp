@@ -358,6 +358,12 @@ TEST_F(PriorFamilies, PriorPcmParamsAreCheckedAndBytesAreEightBitMono) {
   EXPECT_EQ(ca, cb);
 }
 
+TEST(PriorDefaults, EachFamilyNamesItsDefaultPrior) {
+  EXPECT_STREQ(default_prior_for(prior_family()), "text-en");
+  EXPECT_STREQ(default_prior_for(prior_mix_family()), "text-en");
+  EXPECT_STREQ(default_prior_for(prior_pcm_family()), "audio-pcm");
+}
+
 TEST_F(PriorFamilies, RecordCodecTakesAPcmLayout) {
   RecordOptions ro;
   ro.model = "prior-pcm";

@@ -12,4 +12,7 @@ const ModelFamily& prior_family();        // id 7: pretrained transformer, adapt
 const ModelFamily& prior_mix_family();    // id 8: CM mixer with the pretrained transformer
 const ModelFamily& prior_pcm_family();    // id 9: pretrained transformer + PCM linear prediction
 
+// The prior a prior family uses when none is named: text-en, or audio-pcm for prior-pcm.
+const char* default_prior_for(const ModelFamily& family);
+
 }  // namespace lmpack::model::nn

@@ -258,9 +258,12 @@ std::uint64_t memory_prior_mix(int level) {
 // asks params_for_arg (with --prior's value) instead.
 std::vector<std::uint8_t> no_params(int) { return {}; }
 
+const char* default_prior(Kind kind) {
+  return kind == Kind::kPriorPcm ? kDefaultAudioPrior : kDefaultTextPrior;
+}
+
 Status params_for(int level, const std::string& arg, Kind kind, std::vector<std::uint8_t>& out) {
-  const std::string name =
-      !arg.empty() ? arg : (kind == Kind::kPriorPcm ? kDefaultAudioPrior : kDefaultTextPrior);
+  const std::string name = !arg.empty() ? arg : default_prior(kind);
   std::shared_ptr<const LoadedPrior> prior;
   if (Status s = find_prior(name, nullptr, prior); !s) {
     return {ErrorCode::kInvalidArgument, s.message()};  // a bad --prior, whatever the cause
@@ -363,6 +366,10 @@ const ModelFamily& prior_pcm_family() {
                                   make_prior_pcm_for_stream,
                                   params_prior_pcm};
   return family;
+}
+
+const char* default_prior_for(const ModelFamily& family) {
+  return default_prior(&family == &prior_pcm_family() ? Kind::kPriorPcm : Kind::kPrior);
 }
 
 }  // namespace lmpack::model::nn
